@@ -1,0 +1,5 @@
+package store
+
+import "database/sql/driver"
+
+var driverBadConn = driver.ErrBadConn
