@@ -27,6 +27,8 @@ var demoLogins = []struct {
 	{"teamleider", auth.Teamleider},
 	{"beleid", auth.Beleid},
 	{"beheer", auth.Beheer},
+	// A partner (say, the housing corporation) that only reports signals.
+	{"melder", auth.Melder},
 }
 
 func (UsersStep) Run(ctx context.Context, w *World, st *store.Store) error {
