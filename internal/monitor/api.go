@@ -69,7 +69,7 @@ const (
 )
 
 // Indicator code builders.
-func WetInd(wet string) string           { return "wet:" + wet }
+func WetInd(wet string) string            { return "wet:" + wet }
 func CatInd(wet, categorie string) string { return "cat:" + wet + ":" + categorie }
 func TaakveldInd(tv string) string        { return "tv:" + tv }
 func ProfileInd(code string) string       { return "profiel:" + code }
