@@ -60,11 +60,11 @@ func (s *Store) auditRead(ctx context.Context, a Actor, action audit.Action, rec
 	})
 }
 
-// change appends to the ordered change log the monitor follows.
+// change appends to the ordered change log the monitor follows, naming the
+// household(s) the change affects; the rows are written at commit (see
+// monitor_changes.go for the order guarantee).
 func (s *Store) change(ctx context.Context, tx *Tx, gemeente, entity, id, op string) error {
-	_, err := tx.Exec(ctx, "INSERT INTO changes (at, gemeente, entity, entity_id, op) VALUES (?, ?, ?, ?, ?)",
-		s.ts(s.now()), gemeente, entity, id, op)
-	return err
+	return s.queueChange(ctx, tx, gemeente, entity, id, op)
 }
 
 // SearchAudit lets beheer search the log of the gemeenten they administer,

@@ -270,8 +270,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 
 // Tx is a transaction with the store's dialect.
 type Tx struct {
-	tx *sql.Tx
-	s  *Store
+	tx      *sql.Tx
+	s       *Store
+	changes []pendingChange // appended to the change log just before commit
 }
 
 // Tx runs fn in a transaction on the writer; it commits when fn returns nil
@@ -295,7 +296,11 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			err = classify(fmt.Errorf("commit: %w", cerr))
 		}
 	}()
-	return fn(&Tx{tx: sqltx, s: s})
+	t := &Tx{tx: sqltx, s: s}
+	if err := fn(t); err != nil {
+		return err
+	}
+	return s.flushChanges(ctx, t)
 }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
