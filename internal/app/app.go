@@ -38,6 +38,8 @@ Commands:
   migrate   bring a database schema up to date (needed for PostgreSQL)
   user      manage users: naober user add --gemeente GM0119 --role regisseur --email …
   backup    write a consistent copy of a live SQLite database
+  gen       generate data: naober gen national --persons N --out DIR writes a
+            synthetic population of the Netherlands as CSV
   help      show this text; naober <command> -h explains its flags
 
 Every flag has an environment twin: --db is NAOBER_DB, --key-file is NAOBER_KEY_FILE.
@@ -62,6 +64,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, rest, getenv, stdin, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, getenv, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		if len(rest) > 0 {
 			return Run(ctx, []string{rest[0], "-h"}, getenv, stdin, stdout, stderr)
