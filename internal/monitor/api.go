@@ -218,7 +218,11 @@ type OutcomeRow struct {
 	GoalsReached int64
 	GoalsTotal   int64
 	Satisfaction int64
-	Key          uint64
+	Key          uint64 // cell key of the Households
+	// Households among them with a satisfaction grade (1–10): the mean
+	// grade is Satisfaction/SatisfactionN; their cell key.
+	SatisfactionN   int64
+	SatisfactionKey uint64
 }
 
 // ZRMSum is the number of persons with a change on a domain and the sum of

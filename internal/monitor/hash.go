@@ -1,0 +1,36 @@
+package monitor
+
+// Record keys. A cell key is the XOR of the record keys of the persons (or
+// households) in a cell, so it depends only on who is in the cell, never on
+// how the cell was asked for. A record key is a keyed hash of the source id
+// (not the ordinal), so every rebuild and every process that shares the
+// secret gives the same key.
+
+// mix64 is the murmur3 finaliser: a cheap bijective mixer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
+
+// deriveKeys splits the secret into the constants of the two keyed hashes.
+func deriveKeys(secret uint64) (pa, pb, ha, hb uint64) {
+	pa = mix64(secret ^ 0x9e3779b97f4a7c15)
+	pb = mix64(pa + 0x632be59bd9b4e019)
+	ha = mix64(pb ^ 0x85ebca6b0c2b2ae3)
+	hb = mix64(ha + 0xc2b2ae3d27d4eb4f)
+	return
+}
+
+// keyOf is the record key of a source id under derived keys a and b. Two
+// rounds with secret material in between: without the secret, keys of known
+// ids cannot be predicted.
+func keyOf(id, a, b uint64) uint64 {
+	return mix64(mix64(id^a) + b)
+}
+
+func (ix *Index) personKey(ord uint32) uint64 { return keyOf(ix.personID[ord], ix.pkA, ix.pkB) }
+func (ix *Index) hhKey(ord uint32) uint64     { return keyOf(ix.hhID[ord], ix.hkA, ix.hkB) }

@@ -1,0 +1,425 @@
+package monitor
+
+import (
+	"slices"
+	"sort"
+	"sync"
+	"unsafe"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// none marks an absent ordinal in linked lists and lookups.
+const none = ^uint32(0)
+
+// Index is the monitor's in-memory index; safe for concurrent use. Queries
+// take a read lock, ReplaceHousehold a write lock, so a query sees a
+// household either entirely before or entirely after a change.
+type Index struct {
+	mu sync.RWMutex
+
+	secret uint64
+	pkA    uint64 // derived keys for person record keys
+	pkB    uint64
+	hkA    uint64 // and for household record keys
+	hkB    uint64
+	months Period
+
+	// Areas per level; every node covers a contiguous range of person and
+	// household ordinals. Leaves (level 2) own their ranges and the spare
+	// ordinals in them.
+	lv     [3][]node
+	leaves []leaf
+
+	alive   *roaring.Bitmap // person ordinals in use
+	hhAlive *roaring.Bitmap // household ordinals in use
+
+	personID   []uint64 // by person ordinal: source id
+	personHH   []uint32 // by person ordinal: household ordinal
+	personNext []uint32 // next member of the same household, or none
+	hhID       []uint64 // by household ordinal: source id
+	hhHead     []uint32 // first member, or none
+
+	inds    []*indicator
+	indByID map[string]int
+
+	meas      []measureKey
+	measByKey map[measureKey]int
+	costs     [][]*costCol // [month offset][measure]; nil when empty
+
+	doms     []string
+	domByKey map[string]int
+	zrm      []*zrmCol // by domain
+
+	hhEval  *roaring.Bitmap // households with an evaluation
+	hhGoalR []uint16        // by household ordinal
+	hhGoalT []uint16
+	hhSat   []uint8
+
+	// Lookups by source id, built on the first ReplaceHousehold only: a
+	// read-only national index does not pay for them.
+	byPerson map[uint64]uint32
+	byHH     map[uint64]uint32
+
+	cache unionCache
+}
+
+// node is an area at one level with its ordinal ranges.
+type node struct {
+	code       string
+	lo, hi     uint32 // person ordinals [lo, hi)
+	hlo, hhi   uint32 // household ordinals [hlo, hhi)
+	cLo, cHi   int    // children at the next level [cLo, cHi)
+	parent     int
+	leafLo     int // leaves [leafLo, leafHi) under this node
+	leafHi     int
+	areaSample Area
+}
+
+// leaf is the bookkeeping of a level-2 node: the next unused ordinals, the
+// freed ones, and the XOR of the record keys of everyone in it.
+type leaf struct {
+	area         Area
+	pNext, hNext uint32
+	pFree, hFree []uint32
+	pKey, hKey   uint64
+}
+
+// indicator holds one bitmap per month for persons and for households.
+// Consecutive months with equal sets share one bitmap (copy on write).
+type indicator struct {
+	code string
+	p, h []*roaring.Bitmap
+}
+
+type measureKey struct{ Wet, Taakveld, Categorie string }
+
+// costCol is one measure in one month: sorted person ordinals with their
+// cents, and prefix sums every costBlock entries so that a range sum is two
+// binary searches and two short scans.
+type costCol struct {
+	ords []uint32
+	c32  []int32 // used unless some value does not fit
+	c64  []int64
+	pre  []int64 // pre[b] = sum of entries [0, b*costBlock)
+}
+
+const costBlock = 128
+
+// zrmCol holds the persons with a ZRM change on one domain.
+type zrmCol struct {
+	ords          []uint32
+	first, latest []int8
+}
+
+func (c *costCol) cents(i int) int64 {
+	if c.c64 != nil {
+		return c.c64[i]
+	}
+	return int64(c.c32[i])
+}
+
+func (c *costCol) reprefix(fromBlock int) {
+	nb := len(c.ords)/costBlock + 1
+	if cap(c.pre) < nb {
+		p := make([]int64, nb)
+		copy(p, c.pre)
+		c.pre = p
+	}
+	c.pre = c.pre[:nb]
+	if fromBlock < 1 {
+		c.pre[0] = 0
+		fromBlock = 1
+	}
+	for b := fromBlock; b < nb; b++ {
+		s := c.pre[b-1]
+		for i := (b - 1) * costBlock; i < b*costBlock; i++ {
+			s += c.cents(i)
+		}
+		c.pre[b] = s
+	}
+}
+
+// prefix is the sum of entries [0, k).
+func (c *costCol) prefix(k int) int64 {
+	b := k / costBlock
+	s := c.pre[b]
+	for i := b * costBlock; i < k; i++ {
+		s += c.cents(i)
+	}
+	return s
+}
+
+// rank is the number of entries below ordinal x.
+func (c *costCol) rank(x uint32) int {
+	i, _ := slices.BinarySearch(c.ords, x)
+	return i
+}
+
+func (c *costCol) rangeSum(lo, hi uint32) int64 {
+	i, j := c.rank(lo), c.rank(hi)
+	if i >= j {
+		return 0
+	}
+	return c.prefix(j) - c.prefix(i)
+}
+
+func (c *costCol) insert(x uint32, cents int64) {
+	i, found := slices.BinarySearch(c.ords, x)
+	if found {
+		c.set(i, c.cents(i)+cents)
+	} else {
+		c.ords = slices.Insert(c.ords, i, x)
+		if c.c64 == nil && cents == int64(int32(cents)) {
+			c.c32 = slices.Insert(c.c32, i, int32(cents))
+		} else {
+			c.widen()
+			c.c64 = slices.Insert(c.c64, i, cents)
+		}
+	}
+	c.reprefix(i / costBlock)
+}
+
+func (c *costCol) set(i int, v int64) {
+	if c.c64 == nil && v == int64(int32(v)) {
+		c.c32[i] = int32(v)
+		return
+	}
+	c.widen()
+	c.c64[i] = v
+}
+
+func (c *costCol) widen() {
+	if c.c64 != nil {
+		return
+	}
+	c.c64 = make([]int64, len(c.c32))
+	for i, v := range c.c32 {
+		c.c64[i] = int64(v)
+	}
+	c.c32 = nil
+}
+
+func (c *costCol) remove(x uint32) bool {
+	i, found := slices.BinarySearch(c.ords, x)
+	if !found {
+		return false
+	}
+	c.ords = slices.Delete(c.ords, i, i+1)
+	if c.c64 != nil {
+		c.c64 = slices.Delete(c.c64, i, i+1)
+	} else {
+		c.c32 = slices.Delete(c.c32, i, i+1)
+	}
+	c.reprefix(i / costBlock)
+	return true
+}
+
+func (c *costCol) bytes() int64 {
+	return int64(cap(c.ords))*4 + int64(cap(c.c32))*4 + int64(cap(c.c64))*8 + int64(cap(c.pre))*8
+}
+
+// Stats describes an index: sizes and memory.
+type Stats struct {
+	Persons, Households int64
+	Indicators          int
+	Months              Period
+	Bytes               int64 // approximate heap held by the index
+}
+
+// Stats describes the index.
+func (ix *Index) Stats() Stats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := Stats{
+		Persons:    int64(ix.alive.GetCardinality()),
+		Households: int64(ix.hhAlive.GetCardinality()),
+		Indicators: len(ix.inds),
+		Months:     ix.months,
+	}
+	var b int64
+	b += int64(cap(ix.personID))*8 + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4
+	b += int64(cap(ix.hhID))*8 + int64(cap(ix.hhHead))*4
+	b += int64(cap(ix.hhGoalR))*2 + int64(cap(ix.hhGoalT))*2 + int64(cap(ix.hhSat))
+	b += int64(ix.alive.GetSizeInBytes() + ix.hhAlive.GetSizeInBytes() + ix.hhEval.GetSizeInBytes())
+	seen := map[*roaring.Bitmap]bool{}
+	for _, ind := range ix.inds {
+		for _, bms := range [][]*roaring.Bitmap{ind.p, ind.h} {
+			for _, bm := range bms {
+				if bm != nil && !seen[bm] {
+					seen[bm] = true
+					b += int64(bm.GetSizeInBytes())
+				}
+			}
+		}
+		b += int64(len(ind.p)+len(ind.h)) * 8
+	}
+	for _, row := range ix.costs {
+		for _, c := range row {
+			if c != nil {
+				b += c.bytes() + int64(unsafe.Sizeof(*c))
+			}
+		}
+	}
+	for _, z := range ix.zrm {
+		b += int64(cap(z.ords))*4 + int64(cap(z.first)+cap(z.latest))
+	}
+	for _, l := range ix.leaves {
+		b += int64(unsafe.Sizeof(l)) + int64(cap(l.pFree)+cap(l.hFree))*4
+	}
+	for _, lv := range ix.lv {
+		b += int64(len(lv)) * int64(unsafe.Sizeof(node{}))
+	}
+	b += int64(len(ix.byPerson)+len(ix.byHH)) * 24
+	b += ix.cache.size()
+	st.Bytes = b
+	return st
+}
+
+// Indicators lists the indicator codes present in the index, sorted.
+func (ix *Index) Indicators() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]string, 0, len(ix.inds))
+	for _, ind := range ix.inds {
+		out = append(out, ind.code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Months is the period the index holds months for.
+func (ix *Index) Months() Period {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.months
+}
+
+// Areas lists the area codes at a level within a scope, sorted.
+func (ix *Index) Areas(l Level, s Scope) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []string
+	for _, n := range ix.scopeNodes(l, s) {
+		out = append(out, ix.lv[l][n].code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// scopeNodes gives the indices of the nodes at level l inside scope s,
+// in ordinal order.
+func (ix *Index) scopeNodes(l Level, s Scope) []int {
+	if l > ByBuurt {
+		l = ByBuurt
+	}
+	var gems []int
+	if len(s.Gemeenten) == 0 {
+		for i := range ix.lv[0] {
+			gems = append(gems, i)
+		}
+	} else {
+		want := map[string]bool{}
+		for _, g := range s.Gemeenten {
+			want[g] = true
+		}
+		for i, n := range ix.lv[0] {
+			if want[n.code] {
+				gems = append(gems, i)
+			}
+		}
+	}
+	// Start from gemeenten or the one wijk, then descend.
+	cur := gems
+	level := 0
+	if s.Wijk != "" {
+		var w []int
+		for _, g := range gems {
+			gn := ix.lv[0][g]
+			for c := gn.cLo; c < gn.cHi; c++ {
+				if ix.lv[1][c].code == s.Wijk {
+					w = append(w, c)
+				}
+			}
+		}
+		cur, level = w, 1
+		if l == ByGemeente {
+			// The gemeente row of a wijk scope is the wijk itself.
+			return cur
+		}
+	}
+	for level < int(l) {
+		var next []int
+		for _, i := range cur {
+			n := ix.lv[level][i]
+			for c := n.cLo; c < n.cHi; c++ {
+				next = append(next, c)
+			}
+		}
+		cur, level = next, level+1
+	}
+	return cur
+}
+
+// scopeTop gives the top nodes of a scope (gemeenten, or the one wijk) and
+// their level; every query row partitions them.
+func (ix *Index) scopeTop(s Scope) (Level, []int) {
+	if s.Wijk != "" {
+		return ByWijk, ix.scopeNodes(ByWijk, s)
+	}
+	return ByGemeente, ix.scopeNodes(ByGemeente, s)
+}
+
+// levelFor returns the level to use for a query's rows: a wijk scope has no
+// gemeente rows, so ByGemeente there means the wijk.
+func levelFor(l Level, s Scope) Level {
+	if s.Wijk != "" && l == ByGemeente {
+		return ByWijk
+	}
+	if l > ByBuurt {
+		return ByBuurt
+	}
+	return l
+}
+
+// rangesOf merges the ordinal ranges of nodes (persons or households).
+func rangesOf(nodes []node, idx []int, hh bool) [][2]uint32 {
+	var out [][2]uint32
+	for _, i := range idx {
+		lo, hi := nodes[i].lo, nodes[i].hi
+		if hh {
+			lo, hi = nodes[i].hlo, nodes[i].hhi
+		}
+		if lo >= hi {
+			continue
+		}
+		if k := len(out); k > 0 && out[k-1][1] == lo {
+			out[k-1][1] = hi
+			continue
+		}
+		out = append(out, [2]uint32{lo, hi})
+	}
+	return out
+}
+
+// leafOf finds the leaf whose person range holds ordinal x.
+func (ix *Index) leafOf(x uint32) int {
+	lv := ix.lv[2]
+	i := sort.Search(len(lv), func(i int) bool { return lv[i].hi > x })
+	return i
+}
+
+// hhLeafOf finds the leaf whose household range holds ordinal x.
+func (ix *Index) hhLeafOf(x uint32) int {
+	lv := ix.lv[2]
+	i := sort.Search(len(lv), func(i int) bool { return lv[i].hhi > x })
+	return i
+}
+
+// indicator returns the index of an indicator code, or -1.
+func (ix *Index) indicatorID(code string) int {
+	if i, ok := ix.indByID[code]; ok {
+		return i
+	}
+	return -1
+}

@@ -1,0 +1,663 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// ErrEmptyPeriod is returned for a period without months.
+var ErrEmptyPeriod = errors.New("monitor: lege periode (tot moet na vanaf liggen)")
+
+// qctx is one query's view of the index: the scope's ordinal ranges and the
+// period's month offsets. It is used under the read lock.
+type qctx struct {
+	ix     *Index
+	m0, m1 int // month offsets [m0, m1), clipped to the index
+	per    Period
+	topL   Level
+	top    []int
+	full   bool // the scope is every area
+	small  bool // the scope is a small part of the index
+	rng    [2]*roaring.Bitmap
+	pop    [2]*roaring.Bitmap
+}
+
+func (ix *Index) newCtx(s Scope, p Period) (*qctx, error) {
+	if p.Months() == 0 {
+		return nil, ErrEmptyPeriod
+	}
+	c := &qctx{ix: ix, per: p}
+	c.m0 = int(max(p.From, ix.months.From) - ix.months.From)
+	c.m1 = int(min(p.To, ix.months.To) - ix.months.From)
+	if c.m1 < c.m0 {
+		c.m1 = c.m0
+	}
+	c.topL, c.top = ix.scopeTop(s)
+	c.full = s.Wijk == "" && len(c.top) == len(ix.lv[0])
+	if !c.full {
+		var n uint64
+		for u := Persons; u <= Households; u++ {
+			bm := roaring.New()
+			for _, r := range rangesOf(ix.lv[c.topL], c.top, u == Households) {
+				bm.AddRange(uint64(r[0]), uint64(r[1]))
+				if u == Persons {
+					n += uint64(r[1] - r[0])
+				}
+			}
+			c.rng[u] = bm
+		}
+		c.small = n*8 < uint64(len(ix.personID))
+	}
+	return c, nil
+}
+
+// scopePop is everyone (or every household) in the scope.
+func (c *qctx) scopePop(u Unit) *roaring.Bitmap {
+	if c.pop[u] != nil {
+		return c.pop[u]
+	}
+	all := c.ix.alive
+	if u == Households {
+		all = c.ix.hhAlive
+	}
+	if c.full {
+		c.pop[u] = all
+	} else {
+		c.pop[u] = roaring.And(all, c.rng[u])
+	}
+	return c.pop[u]
+}
+
+// restrict limits a full-range bitmap to the scope.
+func (c *qctx) restrict(bm *roaring.Bitmap, u Unit) *roaring.Bitmap {
+	if c.full {
+		return bm
+	}
+	return roaring.And(bm, c.rng[u])
+}
+
+// union is the persons (households) having indicator id in any month of the
+// period, within the scope. The result may be shared: read only.
+func (c *qctx) union(id int, u Unit) *roaring.Bitmap {
+	if id < 0 || c.m1 <= c.m0 {
+		return roaring.New()
+	}
+	ind := c.ix.inds[id]
+	bms := ind.p
+	if u == Households {
+		bms = ind.h
+	}
+	months := distinct(bms[c.m0:c.m1])
+	if len(months) == 1 {
+		return c.restrict(months[0], u)
+	}
+	key := fmt.Sprintf("i%d/%d/%d-%d", id, u, c.m0, c.m1)
+	if bm := c.ix.cache.get(key); bm != nil {
+		return c.restrict(bm, u)
+	}
+	if c.small {
+		// Cheaper to cut each month to the scope than to union everything.
+		parts := make([]*roaring.Bitmap, len(months))
+		for i, bm := range months {
+			parts[i] = roaring.And(bm, c.rng[u])
+		}
+		return roaring.FastOr(parts...)
+	}
+	bm := roaring.FastOr(months...)
+	c.ix.cache.put(key, bm)
+	return c.restrict(bm, u)
+}
+
+// distinct drops repeated (shared) bitmaps of consecutive months.
+func distinct(bms []*roaring.Bitmap) []*roaring.Bitmap {
+	out := make([]*roaring.Bitmap, 0, len(bms))
+	for i, bm := range bms {
+		if i == 0 || bm != bms[i-1] {
+			out = append(out, bm)
+		}
+	}
+	return out
+}
+
+// eval evaluates an expression to a set of persons or households within
+// the scope. nil means everyone.
+func (c *qctx) eval(e *exprNode, u Unit) *roaring.Bitmap {
+	if e == nil {
+		return c.scopePop(u)
+	}
+	switch e.op {
+	case opAtom:
+		return c.union(c.ix.indicatorID(e.code), u)
+	case opNot:
+		return roaring.AndNot(c.scopePop(u), c.eval(e.kids[0], u))
+	case opSomeone:
+		p := c.eval(e.kids[0], Persons)
+		if u == Persons {
+			return p
+		}
+		return c.lift(p)
+	case opOr:
+		parts := make([]*roaring.Bitmap, len(e.kids))
+		for i, k := range e.kids {
+			parts[i] = c.eval(k, u)
+		}
+		return roaring.FastOr(parts...)
+	case opAnd:
+		// Intersect the positive parts first, then subtract the negated
+		// ones: a en niet b is one AndNot, not a complement.
+		var r *roaring.Bitmap
+		var neg []*exprNode
+		for _, k := range e.kids {
+			if k.op == opNot {
+				neg = append(neg, k.kids[0])
+				continue
+			}
+			bm := c.eval(k, u)
+			if r == nil {
+				r = bm
+			} else {
+				r = roaring.And(r, bm)
+			}
+		}
+		if r == nil {
+			r = c.scopePop(u)
+		}
+		for _, k := range neg {
+			r = roaring.AndNot(r, c.eval(k, u))
+		}
+		return r
+	}
+	return roaring.New()
+}
+
+// lift maps persons to their households, within the scope.
+func (c *qctx) lift(p *roaring.Bitmap) *roaring.Bitmap {
+	out := make([]uint32, 0, p.GetCardinality())
+	sorted := true
+	buf := make([]uint32, 1024)
+	it := p.ManyIterator()
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		for _, v := range buf[:n] {
+			h := c.ix.personHH[v]
+			if k := len(out); k > 0 {
+				if out[k-1] == h {
+					continue
+				}
+				if out[k-1] > h {
+					sorted = false
+				}
+			}
+			out = append(out, h)
+		}
+	}
+	if !sorted {
+		slices.Sort(out)
+	}
+	bm := roaring.New()
+	bm.AddMany(out)
+	if !c.full {
+		bm.And(c.rng[Households])
+	}
+	return bm
+}
+
+// members is every member of the households in h.
+func (c *qctx) members(h *roaring.Bitmap) *roaring.Bitmap {
+	var out []uint32
+	it := h.Iterator()
+	for it.HasNext() {
+		for p := c.ix.hhHead[it.Next()]; p != none; p = c.ix.personNext[p] {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	bm := roaring.New()
+	bm.AddMany(out)
+	return bm
+}
+
+// span is the ordinal range of node i at level l for unit u.
+func (ix *Index) span(l Level, i int, u Unit) (uint32, uint32) {
+	n := &ix.lv[l][i]
+	if u == Households {
+		return n.hlo, n.hhi
+	}
+	return n.lo, n.hi
+}
+
+// popKey is the XOR of the record keys of everyone in node i.
+func (ix *Index) popKey(l Level, i int, u Unit) uint64 {
+	n := &ix.lv[l][i]
+	var k uint64
+	for r := n.leafLo; r < n.leafHi; r++ {
+		if u == Households {
+			k ^= ix.leaves[r].hKey
+		} else {
+			k ^= ix.leaves[r].pKey
+		}
+	}
+	return k
+}
+
+// counts is the size of bm in every node.
+func (ix *Index) counts(bm *roaring.Bitmap, u Unit, l Level, nodes []int) []int64 {
+	out := make([]int64, len(nodes))
+	for j, i := range nodes {
+		lo, hi := ix.span(l, i, u)
+		out[j] = int64(bm.CardinalityInRange(uint64(lo), uint64(hi)))
+	}
+	return out
+}
+
+// xorWalk XORs the record keys of bm's members per node. bm must lie within
+// the nodes, which are in ordinal order.
+func (ix *Index) xorWalk(bm *roaring.Bitmap, u Unit, l Level, nodes []int) []uint64 {
+	out := make([]uint64, len(nodes))
+	if len(nodes) == 0 {
+		return out
+	}
+	ids, a, b := ix.personID, ix.pkA, ix.pkB
+	if u == Households {
+		ids, a, b = ix.hhID, ix.hkA, ix.hkB
+	}
+	j := 0
+	_, hi := ix.span(l, nodes[0], u)
+	var k uint64
+	buf := make([]uint32, 2048)
+	it := bm.ManyIterator()
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		for _, v := range buf[:n] {
+			for v >= hi {
+				out[j] ^= k
+				k = 0
+				j++
+				if j == len(nodes) {
+					return out // outside the nodes: cannot happen
+				}
+				_, hi = ix.span(l, nodes[j], u)
+			}
+			k ^= keyOf(ids[v], a, b)
+		}
+	}
+	out[j] ^= k
+	return out
+}
+
+// keys is the cell key of bm in every node: from bm itself, or from its
+// complement in the scope when that is smaller (XOR undoes itself).
+func (c *qctx) keys(bm *roaring.Bitmap, u Unit, l Level, nodes []int) []uint64 {
+	pop := c.scopePop(u)
+	if n := bm.GetCardinality(); n*2 <= pop.GetCardinality() {
+		return c.ix.xorWalk(bm, u, l, nodes)
+	}
+	ks := c.ix.xorWalk(roaring.AndNot(pop, bm), u, l, nodes)
+	for j, i := range nodes {
+		ks[j] ^= c.ix.popKey(l, i, u)
+	}
+	return ks
+}
+
+func parseOpt(s string) (*exprNode, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	e, err := ParseExpr(s)
+	if err != nil {
+		return nil, err
+	}
+	return e.(*exprNode), nil
+}
+
+// Count answers a Query.
+func (ix *Index) Count(q Query) (Result, error) {
+	e, err := parseOpt(q.Expr)
+	if err != nil {
+		return Result{}, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	res, err := ix.count(e, q.Unit, q.Period, q.Level, q.Scope, q.Cost)
+	if err != nil {
+		return Result{}, err
+	}
+	if q.Compare != nil {
+		old, err := ix.count(e, q.Unit, *q.Compare, q.Level, q.Scope, q.Cost)
+		if err != nil {
+			return Result{}, err
+		}
+		for i := range res.Rows {
+			res.Rows[i].Earlier = &old.Rows[i]
+		}
+		res.Total.Earlier = &old.Total
+	}
+	sort.SliceStable(res.Rows, func(i, j int) bool { return res.Rows[i].Area < res.Rows[j].Area })
+	return res, nil
+}
+
+// count answers one period; rows are in ordinal order.
+func (ix *Index) count(e *exprNode, u Unit, p Period, lvl Level, s Scope, cf *CostFilter) (Result, error) {
+	c, err := ix.newCtx(s, p)
+	if err != nil {
+		return Result{}, err
+	}
+	l := levelFor(lvl, s)
+	nodes := ix.scopeNodes(l, s)
+	r := c.eval(e, u)
+	return c.rows(r, u, l, nodes, cf), nil
+}
+
+func (c *qctx) rows(r *roaring.Bitmap, u Unit, l Level, nodes []int, cf *CostFilter) Result {
+	ix := c.ix
+	all := ix.alive
+	if u == Households {
+		all = ix.hhAlive
+	}
+	n := ix.counts(r, u, l, nodes)
+	pop := ix.counts(all, u, l, nodes)
+	ks := c.keys(r, u, l, nodes)
+	var cost []int64
+	if cf != nil {
+		set := r
+		if u == Households {
+			set = c.members(r)
+		}
+		cost = c.costSums(set, l, nodes, *cf)
+	}
+	res := Result{Rows: make([]Row, len(nodes)), Total: Row{Area: ""}}
+	for j, i := range nodes {
+		row := Row{Area: ix.lv[l][i].code, Count: n[j], Population: pop[j], Key: ks[j]}
+		if cost != nil {
+			row.CostCents = cost[j]
+		}
+		res.Rows[j] = row
+		res.Total.Count += row.Count
+		res.Total.Population += row.Population
+		res.Total.CostCents += row.CostCents
+		res.Total.Key ^= row.Key
+	}
+	return res
+}
+
+// matchCost says whether a measure passes a cost filter.
+func (f CostFilter) match(m measureKey) bool {
+	return (f.Wet == "" || f.Wet == m.Wet) && (f.Taakveld == "" || f.Taakveld == m.Taakveld) &&
+		(f.Categorie == "" || f.Categorie == m.Categorie)
+}
+
+// costSums sums the period's costs of the persons in set per node (by the
+// person's own area).
+func (c *qctx) costSums(set *roaring.Bitmap, l Level, nodes []int, f CostFilter) []int64 {
+	ix := c.ix
+	out := make([]int64, len(nodes))
+	if len(nodes) == 0 {
+		return out
+	}
+	var arr []uint32
+	pop := c.scopePop(Persons)
+	everyone := set == pop || set.AndCardinality(pop) == pop.GetCardinality()
+	for m := c.m0; m < c.m1; m++ {
+		for mi, col := range ix.costs[m] {
+			if col == nil || !f.match(ix.meas[mi]) {
+				continue
+			}
+			if everyone {
+				for j, i := range nodes {
+					lo, hi := ix.span(l, i, Persons)
+					out[j] += col.rangeSum(lo, hi)
+				}
+				continue
+			}
+			// Walk the smaller side and look up in the other.
+			for j, i := range nodes {
+				lo, hi := ix.span(l, i, Persons)
+				a, b := col.rank(lo), col.rank(hi)
+				if b == a {
+					continue
+				}
+				inSet := set.CardinalityInRange(uint64(lo), uint64(hi))
+				if inSet == 0 {
+					continue
+				}
+				if int(inSet) < b-a {
+					if arr == nil {
+						arr = set.ToArray()
+					}
+					s0, _ := slices.BinarySearch(arr, lo)
+					pos := a
+					for _, v := range arr[s0 : s0+int(inSet)] {
+						k, found := slices.BinarySearch(col.ords[pos:b], v)
+						pos += k
+						if found {
+							out[j] += col.cents(pos)
+						}
+					}
+				} else {
+					for k := a; k < b; k++ {
+						if set.Contains(col.ords[k]) {
+							out[j] += col.cents(k)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Trend answers q for each month of q.Period separately, as totals over
+// q.Scope (q.Level and q.Compare are ignored).
+func (ix *Index) Trend(q Query) ([]TrendPoint, error) {
+	e, err := parseOpt(q.Expr)
+	if err != nil {
+		return nil, err
+	}
+	if q.Period.Months() == 0 {
+		return nil, ErrEmptyPeriod
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]TrendPoint, 0, q.Period.Months())
+	for m := q.Period.From; m < q.Period.To; m++ {
+		res, err := ix.count(e, q.Unit, Period{m, m + 1}, ByGemeente, q.Scope, q.Cost)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TrendPoint{Month: m, Row: res.Total})
+	}
+	return out, nil
+}
+
+// Stacking is the CBS stacking table per area and its total over the scope.
+func (ix *Index) Stacking(u Unit, p Period, l Level, s Scope) ([]StackRow, StackRow, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	c, err := ix.newCtx(s, p)
+	if err != nil {
+		return nil, StackRow{}, err
+	}
+	l = levelFor(l, s)
+	nodes := ix.scopeNodes(l, s)
+	jw := c.union(ix.indicatorID(WetInd("jw")), u)
+	pw := c.union(ix.indicatorID(WetInd("pw")), u)
+	wmo := c.union(ix.indicatorID(WetInd("wmo")), u)
+	jp := roaring.And(jw, pw)
+	jm := roaring.And(jw, wmo)
+	pm := roaring.And(pw, wmo)
+	all := roaring.And(jp, wmo)
+	sets := []*roaring.Bitmap{jw, pw, wmo, jp, jm, pm, all}
+	var n [7][]int64
+	var k [7][]uint64
+	for i, bm := range sets {
+		n[i] = ix.counts(bm, u, l, nodes)
+		k[i] = ix.xorWalk(bm, u, l, nodes)
+	}
+	popAll := ix.alive
+	if u == Households {
+		popAll = ix.hhAlive
+	}
+	pop := ix.counts(popAll, u, l, nodes)
+	rows := make([]StackRow, len(nodes))
+	var total StackRow
+	for j, i := range nodes {
+		// Exact categories by inclusion-exclusion; XOR keys follow the same
+		// pattern because a key counts membership modulo 2.
+		cn := [7]int64{
+			n[0][j] - n[3][j] - n[4][j] + n[6][j],
+			n[1][j] - n[3][j] - n[5][j] + n[6][j],
+			n[2][j] - n[4][j] - n[5][j] + n[6][j],
+			n[3][j] - n[6][j],
+			n[4][j] - n[6][j],
+			n[5][j] - n[6][j],
+			n[6][j],
+		}
+		ck := [7]uint64{
+			k[0][j] ^ k[3][j] ^ k[4][j] ^ k[6][j],
+			k[1][j] ^ k[3][j] ^ k[5][j] ^ k[6][j],
+			k[2][j] ^ k[4][j] ^ k[5][j] ^ k[6][j],
+			k[3][j] ^ k[6][j],
+			k[4][j] ^ k[6][j],
+			k[5][j] ^ k[6][j],
+			k[6][j],
+		}
+		area := ix.lv[l][i].code
+		row := StackRow{Area: area, Population: pop[j]}
+		row.Any = Row{Area: area, Population: pop[j]}
+		for x := range cn {
+			row.Cells[x] = Row{Area: area, Count: cn[x], Population: pop[j], Key: ck[x]}
+			row.Any.Count += cn[x]
+			row.Any.Key ^= ck[x]
+			total.Cells[x].Count += cn[x]
+			total.Cells[x].Key ^= ck[x]
+		}
+		total.Any.Count += row.Any.Count
+		total.Any.Key ^= row.Any.Key
+		total.Population += pop[j]
+		rows[j] = row
+	}
+	for x := range total.Cells {
+		total.Cells[x].Population = total.Population
+	}
+	total.Any.Population = total.Population
+	sort.SliceStable(rows, func(a, b int) bool { return rows[a].Area < rows[b].Area })
+	return rows, total, nil
+}
+
+// costGroup names the group of a measure for Costs.
+func costGroup(m measureKey, by string) (string, error) {
+	switch by {
+	case "wet":
+		return m.Wet, nil
+	case "taakveld":
+		return m.Taakveld, nil
+	case "categorie":
+		return m.Wet + ":" + m.Categorie, nil
+	}
+	return "", fmt.Errorf("monitor: onbekende indeling %q (wet, taakveld of categorie)", by)
+}
+
+// Costs sums costs in a period per area and group, by "wet", "taakveld" or
+// "categorie" ("wet:categorie"). Rows are ordered by area, then group; an
+// area and group without cost has no row.
+func (ix *Index) Costs(p Period, l Level, s Scope, by string) ([]CostRow, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.costs2(p, l, s, by, false)
+}
+
+// CostsTotal is Costs summed over the whole scope: one row per group, with
+// Area "".
+func (ix *Index) CostsTotal(p Period, s Scope, by string) ([]CostRow, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.costs2(p, ByGemeente, s, by, true)
+}
+
+func (ix *Index) costs2(p Period, l Level, s Scope, by string, total bool) ([]CostRow, error) {
+	c, err := ix.newCtx(s, p)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := costGroup(measureKey{}, by); err != nil {
+		return nil, err
+	}
+	l = levelFor(l, s)
+	nodes := ix.scopeNodes(l, s)
+	if total {
+		l, nodes = c.topL, c.top
+	}
+	groups := map[string][]int{}
+	var names []string
+	for mi, m := range ix.meas {
+		g, _ := costGroup(m, by)
+		if _, ok := groups[g]; !ok {
+			names = append(names, g)
+		}
+		groups[g] = append(groups[g], mi)
+	}
+	sort.Strings(names)
+	var out []CostRow
+	for _, g := range names {
+		cents := make([]int64, len(nodes))
+		for m := c.m0; m < c.m1; m++ {
+			for _, mi := range groups[g] {
+				col := ix.costs[m][mi]
+				if col == nil {
+					continue
+				}
+				for j, i := range nodes {
+					lo, hi := ix.span(l, i, Persons)
+					cents[j] += col.rangeSum(lo, hi)
+				}
+			}
+		}
+		who := c.restrict(c.costUnion(by, g, groups[g]), Persons)
+		n := ix.counts(who, Persons, l, nodes)
+		ks := ix.xorWalk(who, Persons, l, nodes)
+		var tot CostRow
+		for j, i := range nodes {
+			if total {
+				tot.Cents += cents[j]
+				tot.Persons += n[j]
+				tot.Key ^= ks[j]
+				continue
+			}
+			if n[j] == 0 && cents[j] == 0 {
+				continue
+			}
+			out = append(out, CostRow{Area: ix.lv[l][i].code, Group: g, Cents: cents[j], Persons: n[j], Key: ks[j]})
+		}
+		if total && (tot.Persons != 0 || tot.Cents != 0) {
+			tot.Group = g
+			out = append(out, tot)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Area < out[b].Area })
+	return out, nil
+}
+
+// costUnion is everyone with a cost in a group of measures in the period,
+// over the full range (cached).
+func (c *qctx) costUnion(by, g string, ms []int) *roaring.Bitmap {
+	key := fmt.Sprintf("c%s/%s/%d-%d", by, g, c.m0, c.m1)
+	if bm := c.ix.cache.get(key); bm != nil {
+		return bm
+	}
+	var parts []*roaring.Bitmap
+	for m := c.m0; m < c.m1; m++ {
+		for _, mi := range ms {
+			if col := c.ix.costs[m][mi]; col != nil && len(col.ords) > 0 {
+				bm := roaring.New()
+				bm.AddMany(col.ords)
+				parts = append(parts, bm)
+			}
+		}
+	}
+	bm := roaring.FastOr(parts...)
+	c.ix.cache.put(key, bm)
+	return bm
+}
