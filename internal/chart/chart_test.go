@@ -70,4 +70,3 @@ func TestClasses(t *testing.T) {
 		t.Errorf("last label %q", l)
 	}
 }
-

@@ -61,6 +61,8 @@ func (p page) Can(perm string) bool {
 		return p.User.CanAnywhere(auth.ReportSignal)
 	case "team":
 		return p.User.CanAnywhere(auth.ManageTeam)
+	case "monitor":
+		return p.User.CanAnywhere(auth.ReadMonitor)
 	}
 	return false
 }

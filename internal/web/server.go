@@ -19,6 +19,7 @@ import (
 	"naober.nl/naober/internal/area"
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/errs"
+	"naober.nl/naober/internal/monitor"
 	"naober.nl/naober/internal/store"
 )
 
@@ -36,6 +37,12 @@ type Server struct {
 	Secure bool
 	// Banner is shown on every page (e.g. "Demo-omgeving").
 	Banner string
+	// Monitor returns the population monitor's index; nil (or a nil
+	// result) while it is being built, when monitor pages answer 503.
+	Monitor func() *monitor.Index
+	// MonitorRule is the disclosure rule for everything the monitor
+	// shows; the zero value means monitor.DefaultRule().
+	MonitorRule monitor.Rule
 
 	routes     *router
 	openAPIDoc []byte
@@ -73,6 +80,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.routesUI(rt)
 	s.routesAPI(rt)
 	s.routesCasework(rt)
+	s.routesMonitor(rt)
 	s.routes = rt
 	if s.openAPIDoc, err = buildOpenAPI(rt.api); err != nil {
 		return nil, err
