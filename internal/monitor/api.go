@@ -1,12 +1,6 @@
-// Package monitor is naober's population monitor engine: an in-memory index
-// of indicators (sets of persons per month) as compressed bitmaps over person
-// ordinals, numbered so that every area is a contiguous range, with cost
-// measures on the same sets and disclosure control on everything it
-// publishes. It knows nothing of HTTP or SQL: a source (the store feed, the
-// national CSV loader) fills a Builder, and keeps the Index current with
-// ReplaceHousehold.
-//
-// This file is the package's contract; the other files implement it.
+// This file is the package's contract (types); the other files implement
+// it. The package documentation is in doc.go.
+
 package monitor
 
 import "time"
