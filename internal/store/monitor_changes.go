@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync/atomic"
 	"time"
 )
 
@@ -104,8 +105,15 @@ func (s *Store) flushChanges(ctx context.Context, t *Tx) error {
 		}
 	}
 	t.changes = nil
+	if h := beforeCommitHook.Load(); h != nil {
+		(*h)()
+	}
 	return nil
 }
+
+// beforeCommitHook, set only by tests (export_test.go), runs after a
+// transaction appended its changes and before it commits.
+var beforeCommitHook atomic.Pointer[func()]
 
 // Change is one entry of the change log.
 type Change struct {
