@@ -34,7 +34,11 @@ func TestSignalToPlanProvisionAndApprovedSpend(t *testing.T) {
 	// 2. Triage: start a new household; the regisseur gets the case.
 	b.open("/signalen")
 	var href string
-	b.run(chromedp.AttributeValue(`main table a[href^="/signalen/"]`, "href", &href, nil, chromedp.ByQuery))
+	// Our signal, not whichever demo signal happens to be on top.
+	b.run(chromedp.Evaluate(`(Array.from(document.querySelectorAll('main table a[href^="/signalen/"]')).find(a => a.textContent.includes('7949 XZ')) || {href: ''}).getAttribute?.('href') || ''`, &href))
+	if href == "" {
+		t.Fatalf("the new signal is not in the inbox: %s", b.text("main"))
+	}
 	b.open(href)
 	b.run(click("#uitkomst-nieuw_huishouden"))
 	b.submit(`form[action$="/triage"] button[type=submit]`)
@@ -114,8 +118,14 @@ func TestSignalToPlanProvisionAndApprovedSpend(t *testing.T) {
 	if strings.Contains(b.text("main"), "Controleer") {
 		t.Fatalf("spend refused: %s", b.text(".error-summary"))
 	}
-	var spendHref string
-	b.run(chromedp.AttributeValue(`main a[href^="/bestedingen/"]`, "href", &spendHref, nil, chromedp.ByQuery))
+	// Evaluate rather than wait for the link: a refused request must fail
+	// with the page, not hang until the browser times out.
+	// The request leads to the spend's own page, waiting for a colleague.
+	spend := regexp.MustCompile(`/bestedingen/[^/?#]+`).FindString(b.url())
+	if spend == "" || !strings.Contains(b.text("main"), "Wacht op besluit") {
+		t.Fatalf("no spend waiting for a decision after the request (%s): %s", b.url(), b.text("main"))
+	}
+	spendHref := spend
 	b.submit(`form[action="/uitloggen"] button`)
 
 	// 8. The teamleider approves: four eyes.

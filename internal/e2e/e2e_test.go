@@ -106,6 +106,13 @@ func newBrowser(t *testing.T, base string, js bool) *browser {
 	if js {
 		axe = axeSource(t)
 	}
+	// Not t.TempDir: Chromium's helper processes may still write to the
+	// profile for a moment after the browser exits, which would fail the
+	// test in TempDir's cleanup. Remove it ourselves, best effort.
+	profile, err := os.MkdirTemp("", "naober-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -115,13 +122,20 @@ func newBrowser(t *testing.T, base string, js bool) *browser {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	t.Cleanup(func() {
+		cancelT()
+		cancelC()
+		cancelA()
+		for i := 0; i < 10 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	b := &browser{t: t, ctx: ctx, base: base, axe: axe, js: js}
 	if err := chromedp.Run(ctx); err != nil {
 		skipOrFail(t, "Chromium at %s does not start: %v", exe, err)
