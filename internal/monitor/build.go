@@ -376,7 +376,7 @@ func (ix *Index) setLevels(leafNodes []node) {
 	ix.lv = [3][]node{gem, wijk, leafNodes}
 }
 
-// buildIndicators fills the per-month bitmaps, walking persons in ordinal
+// buildIndicators fills the indicator bitmaps, walking persons in ordinal
 // order so every bitmap is appended to in order, buffered for AddMany.
 func (ix *Index) buildIndicators(b *Builder, byOrd []uint32) {
 	per := ix.months
@@ -385,92 +385,69 @@ func (ix *Index) buildIndicators(b *Builder, byOrd []uint32) {
 	ix.inds = make([]*indicator, k)
 	ix.indByID = make(map[string]int, k)
 	for i, code := range b.inds {
-		ix.inds[i] = &indicator{code: code, p: make([]*roaring.Bitmap, nm), h: make([]*roaring.Bitmap, nm)}
+		ix.inds[i] = newIndicator(code, nm)
 		ix.indByID[code] = i
 	}
 	if nm == 0 {
 		return
 	}
+	nk := numKeys(nm)
+	per1 := nk + 2*nm // slots per indicator
 	const bufMax = 2048
-	slots := k * nm
-	pbuf := make([][]uint32, slots)
-	hbuf := make([][]uint32, slots)
-	lastP := make([]uint32, slots)
-	lastH := make([]uint32, slots)
-	for i := range lastP {
-		lastP[i], lastH[i] = none, none
-	}
-	pbm := make([]*roaring.Bitmap, slots)
-	hbm := make([]*roaring.Bitmap, slots)
-	flush := func(bms []*roaring.Bitmap, buf [][]uint32, s int) {
-		if len(buf[s]) == 0 {
-			return
-		}
-		if bms[s] == nil {
-			bms[s] = roaring.New()
-		}
-		bms[s].AddMany(buf[s])
-		buf[s] = buf[s][:0]
-	}
+	bufs := make([][]uint32, k*per1)
+	var runs []run
 	for o, pi := range byOrd {
 		if pi == none {
 			continue
 		}
 		p := &b.persons[pi]
-		h := ix.personHH[o]
+		runs = runs[:0]
 		for _, f := range b.facts[p.f0:p.f1] {
 			from, to := max(f.from, per.From), min(f.to, per.To)
-			for m := from; m < to; m++ {
-				s := int(f.ind)*nm + int(m-per.From)
-				if lastP[s] != uint32(o) {
-					lastP[s] = uint32(o)
-					if pbuf[s] == nil {
-						pbuf[s] = make([]uint32, 0, 64)
-					}
-					pbuf[s] = append(pbuf[s], uint32(o))
-					if len(pbuf[s]) >= bufMax {
-						flush(pbm, pbuf, s)
-					}
-				}
-				if lastH[s] != h {
-					lastH[s] = h
-					if hbuf[s] == nil {
-						hbuf[s] = make([]uint32, 0, 64)
-					}
-					hbuf[s] = append(hbuf[s], h)
-					if len(hbuf[s]) >= bufMax {
-						flush(hbm, hbuf, s)
-					}
-				}
+			if from < to {
+				runs = append(runs, run{ind: f.ind, from: int(from - per.From), to: int(to - per.From)})
 			}
 		}
-	}
-	for s := 0; s < slots; s++ {
-		flush(pbm, pbuf, s)
-		flush(hbm, hbuf, s)
-	}
-	for i, ind := range ix.inds {
-		for m := 0; m < nm; m++ {
-			ind.p[m] = pbm[i*nm+m]
-			ind.h[m] = hbm[i*nm+m]
+		runs = mergeRuns(runs)
+		for _, r := range runs {
+			base := int(r.ind) * per1
+			encodeRun(r.from, r.to, nm, func(kind, i int) {
+				s := base + i
+				if kind == 1 {
+					s += nk
+				} else if kind == 2 {
+					s += nk + nm
+				}
+				bufs[s] = append(bufs[s], uint32(o))
+				if len(bufs[s]) >= bufMax {
+					ix.slotBitmap(s, per1, nk, nm).AddMany(bufs[s])
+					bufs[s] = bufs[s][:0]
+				}
+			})
 		}
-		compactMonths(ind.p)
-		compactMonths(ind.h)
+	}
+	for s := range bufs {
+		if len(bufs[s]) > 0 {
+			ix.slotBitmap(s, per1, nk, nm).AddMany(bufs[s])
+		}
+	}
+	for _, ind := range ix.inds {
+		for _, bm := range ind.bitmaps() {
+			bm.RunOptimize()
+		}
 	}
 }
 
-// compactMonths replaces nil bitmaps by empty ones, run-optimises, and lets
-// consecutive equal months share one bitmap.
-func compactMonths(bms []*roaring.Bitmap) {
-	for m := range bms {
-		if bms[m] == nil {
-			bms[m] = roaring.New()
-		}
-		bms[m].RunOptimize()
-		if m > 0 && bms[m].Equals(bms[m-1]) {
-			bms[m] = bms[m-1]
-		}
+func (ix *Index) slotBitmap(s, per1, nk, nm int) *roaring.Bitmap {
+	ind := ix.inds[s/per1]
+	i := s % per1
+	switch {
+	case i < nk:
+		return ind.key[i]
+	case i < nk+nm:
+		return ind.add[i-nk]
 	}
+	return ind.rem[i-nk-nm]
 }
 
 func (ix *Index) buildCosts(b *Builder, byOrd []uint32) {

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -83,13 +84,6 @@ type leaf struct {
 	pNext, hNext uint32
 	pFree, hFree []uint32
 	pKey, hKey   uint64
-}
-
-// indicator holds one bitmap per month for persons and for households.
-// Consecutive months with equal sets share one bitmap (copy on write).
-type indicator struct {
-	code string
-	p, h []*roaring.Bitmap
 }
 
 type measureKey struct{ Wet, Taakveld, Categorie string }
@@ -242,17 +236,10 @@ func (ix *Index) Stats() Stats {
 	b += int64(cap(ix.hhID))*8 + int64(cap(ix.hhHead))*4
 	b += int64(cap(ix.hhGoalR))*2 + int64(cap(ix.hhGoalT))*2 + int64(cap(ix.hhSat))
 	b += int64(ix.alive.GetSizeInBytes() + ix.hhAlive.GetSizeInBytes() + ix.hhEval.GetSizeInBytes())
-	seen := map[*roaring.Bitmap]bool{}
 	for _, ind := range ix.inds {
-		for _, bms := range [][]*roaring.Bitmap{ind.p, ind.h} {
-			for _, bm := range bms {
-				if bm != nil && !seen[bm] {
-					seen[bm] = true
-					b += int64(bm.GetSizeInBytes())
-				}
-			}
+		for _, bm := range ind.bitmaps() {
+			b += int64(bm.GetSizeInBytes())
 		}
-		b += int64(len(ind.p)+len(ind.h)) * 8
 	}
 	for _, row := range ix.costs {
 		for _, c := range row {
@@ -422,4 +409,31 @@ func (ix *Index) indicatorID(code string) int {
 		return i
 	}
 	return -1
+}
+
+// breakdown describes where the bytes are, for benchmarks.
+func (ix *Index) breakdown() string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	arrays := int64(cap(ix.personID))*8 + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4 +
+		int64(cap(ix.hhID))*8 + int64(cap(ix.hhHead))*4 + int64(cap(ix.hhGoalR))*2 + int64(cap(ix.hhGoalT))*2 + int64(cap(ix.hhSat))
+	var pb, nb int64
+	for _, ind := range ix.inds {
+		for _, bm := range ind.bitmaps() {
+			pb += int64(bm.GetSizeInBytes())
+			nb++
+		}
+	}
+	var cb, entries, cols int64
+	for _, row := range ix.costs {
+		for _, c := range row {
+			if c != nil {
+				cb += c.bytes()
+				entries += int64(len(c.ords))
+				cols++
+			}
+		}
+	}
+	return fmt.Sprintf("  arrays %d MiB, indicator bitmaps %d MiB (%d bitmaps), costs %d MiB (%d entries in %d columns), cache %d MiB\n",
+		arrays>>20, pb>>20, nb, cb>>20, entries, cols, ix.cache.size()>>20)
 }

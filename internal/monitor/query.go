@@ -13,6 +13,10 @@ import (
 // ErrEmptyPeriod is returned for a period without months.
 var ErrEmptyPeriod = errors.New("monitor: lege periode (tot moet na vanaf liggen)")
 
+// scopeMode lets tests force the small-scope path (1) or the cached
+// whole-index path (2); 0 chooses by size.
+var scopeMode int
+
 // qctx is one query's view of the index: the scope's ordinal ranges and the
 // period's month offsets. It is used under the read lock.
 type qctx struct {
@@ -52,6 +56,9 @@ func (ix *Index) newCtx(s Scope, p Period) (*qctx, error) {
 			c.rng[u] = bm
 		}
 		c.small = n*8 < uint64(len(ix.personID))
+		if scopeMode != 0 {
+			c.small = scopeMode == 1
+		}
 	}
 	return c, nil
 }
@@ -87,41 +94,30 @@ func (c *qctx) union(id int, u Unit) *roaring.Bitmap {
 	if id < 0 || c.m1 <= c.m0 {
 		return roaring.New()
 	}
-	ind := c.ix.inds[id]
-	bms := ind.p
+	if u == Households && c.full {
+		key := fmt.Sprintf("h%d/%d-%d", id, c.m0, c.m1)
+		if bm := c.ix.cache.get(key); bm != nil {
+			return bm
+		}
+		bm := c.lift(c.union(id, Persons))
+		c.ix.cache.put(key, bm)
+		return bm
+	}
 	if u == Households {
-		bms = ind.h
+		return c.lift(c.union(id, Persons))
 	}
-	months := distinct(bms[c.m0:c.m1])
-	if len(months) == 1 {
-		return c.restrict(months[0], u)
-	}
-	key := fmt.Sprintf("i%d/%d/%d-%d", id, u, c.m0, c.m1)
-	if bm := c.ix.cache.get(key); bm != nil {
-		return c.restrict(bm, u)
-	}
+	ind := c.ix.inds[id]
 	if c.small {
-		// Cheaper to cut each month to the scope than to union everything.
-		parts := make([]*roaring.Bitmap, len(months))
-		for i, bm := range months {
-			parts[i] = roaring.And(bm, c.rng[u])
-		}
-		return roaring.FastOr(parts...)
+		// Cheaper to cut every bitmap to the scope than to use the whole.
+		return ind.union(c.m0, c.m1, c.rng[Persons])
 	}
-	bm := roaring.FastOr(months...)
-	c.ix.cache.put(key, bm)
-	return c.restrict(bm, u)
-}
-
-// distinct drops repeated (shared) bitmaps of consecutive months.
-func distinct(bms []*roaring.Bitmap) []*roaring.Bitmap {
-	out := make([]*roaring.Bitmap, 0, len(bms))
-	for i, bm := range bms {
-		if i == 0 || bm != bms[i-1] {
-			out = append(out, bm)
-		}
+	key := fmt.Sprintf("p%d/%d-%d", id, c.m0, c.m1)
+	bm := c.ix.cache.get(key)
+	if bm == nil {
+		bm = ind.union(c.m0, c.m1, nil)
+		c.ix.cache.put(key, bm)
 	}
-	return out
+	return c.restrict(bm, Persons)
 }
 
 // eval evaluates an expression to a set of persons or households within

@@ -169,8 +169,8 @@ func (v *refView) evalP(e *exprNode, p PersonInput, per Period) bool {
 	panic("op")
 }
 
-// evalH: an atom holds when any member has it; iemand(e) when a member in
-// the scope satisfies e by themselves.
+// evalH: an atom holds when any member in the scope has it; iemand(e) when
+// a member in the scope satisfies e by themselves.
 func (v *refView) evalH(e *exprNode, h uint64, per Period, s Scope) bool {
 	if e == nil {
 		return true
@@ -178,7 +178,7 @@ func (v *refView) evalH(e *exprNode, h uint64, per Period, s Scope) bool {
 	switch e.op {
 	case opAtom:
 		for _, m := range v.members[h] {
-			if v.has(m, e.code, per) {
+			if inScope(m.Area, s) && v.has(m, e.code, per) {
 				return true
 			}
 		}
@@ -694,7 +694,9 @@ func randPeriod(rng *rand.Rand) Period {
 func checkAll(t *testing.T, rng *rand.Rand, ix *Index, r *refData, rounds int) {
 	t.Helper()
 	v := r.view()
+	defer func() { scopeMode = 0 }()
 	for round := 0; round < rounds; round++ {
+		scopeMode = rng.IntN(3)
 		text := randExpr(rng, 3)
 		if rng.IntN(10) == 0 {
 			text = ""

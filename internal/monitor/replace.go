@@ -3,8 +3,6 @@ package monitor
 import (
 	"fmt"
 	"slices"
-
-	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // ReplaceHousehold replaces everything the index holds for a household with
@@ -65,7 +63,6 @@ func (ix *Index) ReplaceHousehold(h HouseholdInput, members []PersonInput) error
 		for _, m := range ms {
 			ix.addPerson(m, ho)
 		}
-		ix.recomputeHH(ho)
 	}
 
 	hos := make([]uint32, 0, len(dirty))
@@ -81,13 +78,9 @@ func (ix *Index) ReplaceHousehold(h HouseholdInput, members []PersonInput) error
 		// The household lives in its first member's area; if that member
 		// left, it may have to move.
 		want := ix.leafByArea(ix.minMemberArea(ho))
-		if want != ix.hhLeafOf(ho) {
-			if !ix.moveHousehold(ho, want) {
-				return ix.rebuild(HouseholdInput{}, nil)
-			}
-			continue
+		if want != ix.hhLeafOf(ho) && !ix.moveHousehold(ho, want) {
+			return ix.rebuild(HouseholdInput{}, nil)
 		}
-		ix.recomputeHH(ho)
 	}
 	return nil
 }
@@ -193,28 +186,12 @@ func (ix *Index) allocHH(r int) (uint32, bool) {
 	return 0, false
 }
 
-// mutable returns month m's bitmap for writing, first giving it its own
-// copy when other months share it.
-func mutable(bms []*roaring.Bitmap, m int) *roaring.Bitmap {
-	bm := bms[m]
-	for k, o := range bms {
-		if k != m && o == bm {
-			bm = bm.Clone()
-			bms[m] = bm
-			break
-		}
-	}
-	return bm
-}
-
 // removePerson takes a person out of everything, including their
 // household's member list (not the household's own bits).
 func (ix *Index) removePerson(p uint32) {
 	for _, ind := range ix.inds {
-		for m, bm := range ind.p {
-			if bm.Contains(p) {
-				mutable(ind.p, m).Remove(p)
-			}
+		for _, bm := range ind.bitmaps() {
+			bm.Remove(p)
 		}
 	}
 	for _, row := range ix.costs {
@@ -254,13 +231,6 @@ func (ix *Index) removePerson(p uint32) {
 
 // removeHousehold drops a household (its members must be gone or moved).
 func (ix *Index) removeHousehold(ho uint32) {
-	for _, ind := range ix.inds {
-		for m, bm := range ind.h {
-			if bm.Contains(ho) {
-				mutable(ind.h, m).Remove(ho)
-			}
-		}
-	}
 	ix.setOutcome(ho, HouseholdInput{})
 	r := ix.hhLeafOf(ho)
 	ix.leaves[r].hKey ^= ix.hhKey(ho)
@@ -291,22 +261,16 @@ func (ix *Index) moveHousehold(ho uint32, r int) bool {
 	for p := head; p != none; p = ix.personNext[p] {
 		ix.personHH[p] = nh
 	}
-	ix.recomputeHH(nh)
 	return true
 }
 
-func (ix *Index) internInd(code string) *indicator {
+func (ix *Index) internInd(code string) int {
 	if i, ok := ix.indByID[code]; ok {
-		return ix.inds[i]
-	}
-	nm := ix.months.Months()
-	ind := &indicator{code: code, p: make([]*roaring.Bitmap, nm), h: make([]*roaring.Bitmap, nm)}
-	for m := 0; m < nm; m++ {
-		ind.p[m], ind.h[m] = roaring.New(), roaring.New()
+		return i
 	}
 	ix.indByID[code] = len(ix.inds)
-	ix.inds = append(ix.inds, ind)
-	return ind
+	ix.inds = append(ix.inds, newIndicator(code, ix.months.Months()))
+	return len(ix.inds) - 1
 }
 
 func (ix *Index) internMeasure(k measureKey) int {
@@ -343,18 +307,30 @@ func (ix *Index) addPerson(in PersonInput, ho uint32) {
 	ix.leaves[r].pKey ^= ix.personKey(p)
 	ix.byPerson[in.ID] = p
 	per := ix.months
+	nm := per.Months()
+	var runs []run
 	for _, f := range in.Facts {
 		if f.To <= f.From {
 			continue
 		}
-		ind := ix.internInd(f.Indicator) // as Build: known even when outside the months
+		id := ix.internInd(f.Indicator) // as Build: known even when outside the months
 		from, to := max(f.From, per.From), min(f.To, per.To)
-		for m := from; m < to; m++ {
-			k := int(m - per.From)
-			if !ind.p[k].Contains(p) {
-				mutable(ind.p, k).Add(p)
-			}
+		if from < to {
+			runs = append(runs, run{ind: uint32(id), from: int(from - per.From), to: int(to - per.From)})
 		}
+	}
+	for _, r := range mergeRuns(runs) {
+		ind := ix.inds[r.ind]
+		encodeRun(r.from, r.to, nm, func(kind, i int) {
+			switch kind {
+			case 0:
+				ind.key[i].Add(p)
+			case 1:
+				ind.add[i].Add(p)
+			default:
+				ind.rem[i].Add(p)
+			}
+		})
 	}
 	for _, c := range in.Costs {
 		if c.Cents == 0 || c.Month < per.From || c.Month >= per.To {
@@ -380,30 +356,6 @@ func (ix *Index) addPerson(in PersonInput, ho uint32) {
 		col.ords = slices.Insert(col.ords, i, p)
 		col.first = slices.Insert(col.first, i, int8(z.First))
 		col.latest = slices.Insert(col.latest, i, int8(z.Latest))
-	}
-}
-
-// recomputeHH sets a household's bits from its members': it has an
-// indicator in a month when any member has it.
-func (ix *Index) recomputeHH(ho uint32) {
-	for _, ind := range ix.inds {
-		for m := range ind.h {
-			want := false
-			for p := ix.hhHead[ho]; p != none; p = ix.personNext[p] {
-				if ind.p[m].Contains(p) {
-					want = true
-					break
-				}
-			}
-			if want != ind.h[m].Contains(ho) {
-				bm := mutable(ind.h, m)
-				if want {
-					bm.Add(ho)
-				} else {
-					bm.Remove(ho)
-				}
-			}
-		}
 	}
 }
 
@@ -452,9 +404,9 @@ func (ix *Index) export() *Builder {
 	n := len(ix.personID)
 	facts := make([][]Fact, n)
 	for _, ind := range ix.inds {
-		for m, bm := range ind.p {
+		for m := 0; m < ix.months.Months(); m++ {
 			month := ix.months.From + Month(m)
-			it := bm.Iterator()
+			it := ind.month(m, nil).Iterator()
 			for it.HasNext() {
 				p := it.Next()
 				fs := facts[p]
