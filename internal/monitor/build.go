@@ -519,7 +519,7 @@ func (ix *Index) buildCosts(b *Builder, byOrd []uint32) {
 			} else {
 				col.c64 = slices.Clip(col.c64)
 			}
-			col.reprefix(0)
+			ix.makeCum(col)
 		}
 	}
 }

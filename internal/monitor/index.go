@@ -89,16 +89,15 @@ type leaf struct {
 type measureKey struct{ Wet, Taakveld, Categorie string }
 
 // costCol is one measure in one month: sorted person ordinals with their
-// cents, and prefix sums every costBlock entries so that a range sum is two
-// binary searches and two short scans.
+// cents. A dense column also keeps cumulative sums per leaf, so that an
+// area's total is one subtraction; a sparse one is walked (it has fewer
+// entries than there are leaves).
 type costCol struct {
 	ords []uint32
 	c32  []int32 // used unless some value does not fit
 	c64  []int64
-	pre  []int64 // pre[b] = sum of entries [0, b*costBlock)
+	cum  []int64 // nil, or cum[r] = sum of the entries in leaves [0, r)
 }
-
-const costBlock = 128
 
 // zrmCol holds the persons with a ZRM change on one domain.
 type zrmCol struct {
@@ -113,55 +112,77 @@ func (c *costCol) cents(i int) int64 {
 	return int64(c.c32[i])
 }
 
-func (c *costCol) reprefix(fromBlock int) {
-	nb := len(c.ords)/costBlock + 1
-	if cap(c.pre) < nb {
-		p := make([]int64, nb)
-		copy(p, c.pre)
-		c.pre = p
-	}
-	c.pre = c.pre[:nb]
-	if fromBlock < 1 {
-		c.pre[0] = 0
-		fromBlock = 1
-	}
-	for b := fromBlock; b < nb; b++ {
-		s := c.pre[b-1]
-		for i := (b - 1) * costBlock; i < b*costBlock; i++ {
-			s += c.cents(i)
-		}
-		c.pre[b] = s
-	}
-}
-
-// prefix is the sum of entries [0, k).
-func (c *costCol) prefix(k int) int64 {
-	b := k / costBlock
-	s := c.pre[b]
-	for i := b * costBlock; i < k; i++ {
-		s += c.cents(i)
-	}
-	return s
-}
-
 // rank is the number of entries below ordinal x.
 func (c *costCol) rank(x uint32) int {
 	i, _ := slices.BinarySearch(c.ords, x)
 	return i
 }
 
-func (c *costCol) rangeSum(lo, hi uint32) int64 {
-	i, j := c.rank(lo), c.rank(hi)
-	if i >= j {
-		return 0
+// sums adds the column's total per node to out.
+func (ix *Index) colSums(c *costCol, l Level, nodes []int, out []int64) {
+	if len(nodes) == 0 || len(c.ords) == 0 {
+		return
 	}
-	return c.prefix(j) - c.prefix(i)
+	lv := ix.lv[l]
+	if c.cum != nil {
+		for j, i := range nodes {
+			out[j] += c.cum[lv[i].leafHi] - c.cum[lv[i].leafLo]
+		}
+		return
+	}
+	j := 0
+	lo, hi := lv[nodes[0]].lo, lv[nodes[0]].hi
+	for k := c.rank(lo); k < len(c.ords); k++ {
+		v := c.ords[k]
+		for v >= hi {
+			j++
+			if j == len(nodes) {
+				return
+			}
+			lo, hi = lv[nodes[j]].lo, lv[nodes[j]].hi
+		}
+		if v >= lo {
+			out[j] += c.cents(k)
+		}
+	}
 }
 
-func (c *costCol) insert(x uint32, cents int64) {
+// forceCum gives every column leaf sums (tests).
+var forceCum bool
+
+// makeCum adds leaf sums to a column with at least as many entries as
+// there are leaves.
+func (ix *Index) makeCum(c *costCol) {
+	nl := len(ix.leaves)
+	if len(c.ords) < nl && !forceCum {
+		c.cum = nil
+		return
+	}
+	c.cum = make([]int64, nl+1)
+	r := 0
+	for k, v := range c.ords {
+		for v >= ix.lv[2][r].hi {
+			r++
+			c.cum[r+1] = c.cum[r]
+		}
+		c.cum[r+1] += c.cents(k)
+	}
+	for r++; r < nl; r++ {
+		c.cum[r+1] = c.cum[r]
+	}
+}
+
+// colAdd adds cents for ordinal x (a new entry or to the existing one; an
+// entry that reaches 0 goes).
+func (ix *Index) colAdd(c *costCol, x uint32, cents int64) {
 	i, found := slices.BinarySearch(c.ords, x)
 	if found {
-		c.set(i, c.cents(i)+cents)
+		v := c.cents(i) + cents
+		if v == 0 {
+			ix.colRemove(c, x)
+			return
+		}
+		c.set(i, v)
 	} else {
 		c.ords = slices.Insert(c.ords, i, x)
 		if c.c64 == nil && cents == int64(int32(cents)) {
@@ -171,7 +192,16 @@ func (c *costCol) insert(x uint32, cents int64) {
 			c.c64 = slices.Insert(c.c64, i, cents)
 		}
 	}
-	c.reprefix(i / costBlock)
+	ix.cumAdd(c, x, cents)
+}
+
+func (ix *Index) cumAdd(c *costCol, x uint32, d int64) {
+	if c.cum == nil {
+		return
+	}
+	for r := ix.leafOf(x) + 1; r < len(c.cum); r++ {
+		c.cum[r] += d
+	}
 }
 
 func (c *costCol) set(i int, v int64) {
@@ -194,23 +224,23 @@ func (c *costCol) widen() {
 	c.c32 = nil
 }
 
-func (c *costCol) remove(x uint32) bool {
+func (ix *Index) colRemove(c *costCol, x uint32) {
 	i, found := slices.BinarySearch(c.ords, x)
 	if !found {
-		return false
+		return
 	}
+	v := c.cents(i)
 	c.ords = slices.Delete(c.ords, i, i+1)
 	if c.c64 != nil {
 		c.c64 = slices.Delete(c.c64, i, i+1)
 	} else {
 		c.c32 = slices.Delete(c.c32, i, i+1)
 	}
-	c.reprefix(i / costBlock)
-	return true
+	ix.cumAdd(c, x, -v)
 }
 
 func (c *costCol) bytes() int64 {
-	return int64(cap(c.ords))*4 + int64(cap(c.c32))*4 + int64(cap(c.c64))*8 + int64(cap(c.pre))*8
+	return int64(cap(c.ords))*4 + int64(cap(c.c32))*4 + int64(cap(c.c64))*8 + int64(cap(c.cum))*8
 }
 
 // Stats describes an index: sizes and memory.

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,7 +46,7 @@ func (ix *Index) OutcomesIn(expr string, p Period, l Level, s Scope, byProfile b
 		l = levelFor(l, s)
 		nodes := ix.scopeNodes(l, s)
 		rows := c.outcomeRows(r, l, nodes)
-		sort.SliceStable(rows, func(a, b int) bool { return rows[a].Group < rows[b].Group })
+		slices.SortStableFunc(rows, func(a, b OutcomeRow) int { return strings.Compare(a.Group, b.Group) })
 		return rows, nil
 	}
 	var codes []string

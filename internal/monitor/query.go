@@ -331,7 +331,7 @@ func (ix *Index) Count(q Query) (Result, error) {
 		}
 		res.Total.Earlier = &old.Total
 	}
-	sort.SliceStable(res.Rows, func(i, j int) bool { return res.Rows[i].Area < res.Rows[j].Area })
+	slices.SortStableFunc(res.Rows, func(a, b Row) int { return strings.Compare(a.Area, b.Area) })
 	return res, nil
 }
 
@@ -402,10 +402,7 @@ func (c *qctx) costSums(set *roaring.Bitmap, l Level, nodes []int, f CostFilter)
 				continue
 			}
 			if everyone {
-				for j, i := range nodes {
-					lo, hi := ix.span(l, i, Persons)
-					out[j] += col.rangeSum(lo, hi)
-				}
+				ix.colSums(col, l, nodes, out)
 				continue
 			}
 			// Walk the smaller side and look up in the other.
@@ -539,7 +536,7 @@ func (ix *Index) Stacking(u Unit, p Period, l Level, s Scope) ([]StackRow, Stack
 		total.Cells[x].Population = total.Population
 	}
 	total.Any.Population = total.Population
-	sort.SliceStable(rows, func(a, b int) bool { return rows[a].Area < rows[b].Area })
+	slices.SortStableFunc(rows, func(a, b StackRow) int { return strings.Compare(a.Area, b.Area) })
 	return rows, total, nil
 }
 
@@ -596,6 +593,7 @@ func (ix *Index) costs2(p Period, l Level, s Scope, by string, total bool) ([]Co
 		groups[g] = append(groups[g], mi)
 	}
 	sort.Strings(names)
+	perNode := make([][]CostRow, len(nodes))
 	var out []CostRow
 	for _, g := range names {
 		cents := make([]int64, len(nodes))
@@ -605,10 +603,7 @@ func (ix *Index) costs2(p Period, l Level, s Scope, by string, total bool) ([]Co
 				if col == nil {
 					continue
 				}
-				for j, i := range nodes {
-					lo, hi := ix.span(l, i, Persons)
-					cents[j] += col.rangeSum(lo, hi)
-				}
+				ix.colSums(col, l, nodes, cents)
 			}
 		}
 		who := c.restrict(c.costUnion(by, g, groups[g]), Persons)
@@ -625,14 +620,22 @@ func (ix *Index) costs2(p Period, l Level, s Scope, by string, total bool) ([]Co
 			if n[j] == 0 && cents[j] == 0 {
 				continue
 			}
-			out = append(out, CostRow{Area: ix.lv[l][i].code, Group: g, Cents: cents[j], Persons: n[j], Key: ks[j]})
+			perNode[j] = append(perNode[j], CostRow{Area: ix.lv[l][i].code, Group: g, Cents: cents[j], Persons: n[j], Key: ks[j]})
 		}
 		if total && (tot.Persons != 0 || tot.Cents != 0) {
 			tot.Group = g
 			out = append(out, tot)
 		}
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].Area < out[b].Area })
+	// Areas in code order, groups in name order within an area.
+	order := make([]int, len(nodes))
+	for j := range order {
+		order[j] = j
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(ix.lv[l][nodes[a]].code, ix.lv[l][nodes[b]].code) })
+	for _, j := range order {
+		out = append(out, perNode[j]...)
+	}
 	return out, nil
 }
 

@@ -858,7 +858,9 @@ func TestEngineMatchesReference(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
 			r := randData(rng, 20+rng.IntN(300))
+			forceCum = seed%2 == 0
 			ix := r.build(t)
+			forceCum = false
 			checkAll(t, rng, ix, r, 40)
 		})
 	}
@@ -869,7 +871,9 @@ func TestReplaceMatchesFreshBuild(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			r := randData(rng, 10+rng.IntN(120))
+			forceCum = seed%2 == 0
 			ix := r.build(t)
+			forceCum = false
 			nextID := uint64(1 << 40)
 			areas := testAreas
 			for op := 0; op < 60; op++ {

@@ -197,7 +197,7 @@ func (ix *Index) removePerson(p uint32) {
 	for _, row := range ix.costs {
 		for _, col := range row {
 			if col != nil {
-				col.remove(p)
+				ix.colRemove(col, p)
 			}
 		}
 	}
@@ -339,12 +339,9 @@ func (ix *Index) addPerson(in PersonInput, ho uint32) {
 		mi := ix.internMeasure(measureKey{c.Wet, c.Taakveld, c.Categorie})
 		row := ix.costs[c.Month-per.From]
 		if row[mi] == nil {
-			row[mi] = &costCol{pre: []int64{0}}
+			row[mi] = &costCol{}
 		}
-		row[mi].insert(p, c.Cents)
-		if i, found := slices.BinarySearch(row[mi].ords, p); found && row[mi].cents(i) == 0 {
-			row[mi].remove(p) // costs that cancel out are no cost, as in Build
-		}
+		ix.colAdd(row[mi], p, c.Cents) // costs that cancel out are no cost, as in Build
 	}
 	for _, z := range in.ZRM {
 		col := ix.internDomain(z.Domain)
