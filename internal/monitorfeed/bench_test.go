@@ -94,3 +94,57 @@ func BenchmarkFullBuild(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkApplyHousehold: what following costs per changed household:
+// the expansion, the store read of that household and its replacement in
+// the index (the feed's Step without the change-log query).
+//
+//	go test -run '^$' -bench ApplyHousehold ./internal/monitorfeed/
+func BenchmarkApplyHousehold(b *testing.B) {
+	st := demoStore(b, "")
+	f := monitorfeed.New(st, nil, 42, monitorfeed.Options{Logger: quiet})
+	if err := f.Rebuild(ctx); err != nil {
+		b.Fatal(err)
+	}
+	cs, err := st.Changes(ctx, 0, 100000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var hhs []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if c.Household != "" && !seen[c.Household] {
+			seen[c.Household] = true
+			hhs = append(hhs, c.Household)
+		}
+	}
+	gms := []string{"GM0119"}
+	i := 0
+	for b.Loop() {
+		h := hhs[i%len(hhs)]
+		i++
+		ids, err := st.MonitorExpand(ctx, gms, []string{h})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := st.MonitorData(ctx, store.MonitorRead{Gemeenten: gms, Households: ids})
+		if err != nil {
+			b.Fatal(err)
+		}
+		byHH := map[uint64][]monitor.PersonInput{}
+		for _, p := range d.Persons {
+			byHH[p.Household] = append(byHH[p.Household], p)
+		}
+		for _, id := range ids {
+			hin := monitor.HouseholdInput{ID: store.MonitorID(id)}
+			for _, x := range d.Households {
+				if x.ID == hin.ID {
+					hin = x
+				}
+			}
+			if err := f.Index().ReplaceHousehold(hin, byHH[hin.ID]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

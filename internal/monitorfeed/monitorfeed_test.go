@@ -3,10 +3,12 @@ package monitorfeed_test
 import (
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"naober.nl/naober/internal/casework"
 	"naober.nl/naober/internal/monitor"
 	"naober.nl/naober/internal/monitorfeed"
 	"naober.nl/naober/internal/people"
@@ -232,7 +234,11 @@ func same(t *testing.T, what string, want, got map[string][2]int64, both bool) {
 func TestOracle(t *testing.T) {
 	eachDB(t, func(t *testing.T, d db) {
 		t0 := time.Now()
-		w := newWorld(t, d.s, 20261205)
+		seed := uint64(20261205)
+		if v := os.Getenv("NAOBER_ORACLE_SEED"); v != "" {
+			fmt.Sscan(v, &seed) // other seeds: NAOBER_ORACLE_SEED=n go test -run TestOracle
+		}
+		w := newWorld(t, d.s, seed)
 		w.populate(t, 70)
 		t.Logf("populated in %v", time.Since(t0))
 		o := &oracle{db: d.raw, dialect: d.dialect, today: w.today, win: window()}
@@ -246,6 +252,9 @@ func TestOracle(t *testing.T) {
 			t.Fatalf("window %v, want %v", data.Window, o.win)
 		}
 		rf := newRef(data)
+		if c := o.rows(t, "SELECT status, COUNT(*), SUM(versie) FROM plans GROUP BY status"); c["vervangen"][0] == 0 || c["afgesloten"][0] == 0 {
+			t.Errorf("the world has no replaced or no closed plans: %v", c)
+		}
 		t.Logf("%d persons, %d households", len(data.Persons), len(data.Households))
 
 		f := monitorfeed.New(d.s, nil, 42, monitorfeed.Options{})
@@ -317,6 +326,34 @@ func TestOracle(t *testing.T) {
 					got[r.Area+"/"+r.Group] = [2]int64{r.Cents, r.Persons}
 				}
 				same(t, fmt.Sprintf("engine costs by %s period %v", by, p), want, got, true)
+			}
+		}
+		// Outcomes: ZRM change per domain, goals and satisfaction, per wijk.
+		var domains []string
+		for _, d := range casework.Domains {
+			domains = append(domains, d.Code)
+		}
+		want := o.outcomes(t, domains)
+		if ix != nil {
+			rows, err := ix.Outcomes("", monitor.ByWijk, scope, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][2]int64{}
+			for _, r := range rows {
+				for d, z := range r.ZRM {
+					if z.N > 0 {
+						got[r.Group+"/zrm:"+d] = [2]int64{z.N, z.Delta}
+					}
+				}
+				if r.Households > 0 {
+					got[r.Group+"/huishoudens"] = [2]int64{r.Households, r.Satisfaction}
+					got[r.Group+"/doelen"] = [2]int64{r.GoalsReached, r.GoalsTotal}
+				}
+			}
+			same(t, "engine outcomes", want, got, true)
+			if len(want) < 20 {
+				t.Errorf("only %d outcome cells: too thin", len(want))
 			}
 		}
 		if nonzero < 100 {

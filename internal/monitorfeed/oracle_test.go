@@ -287,3 +287,46 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// outcomes returns per wijk: for each ZRM domain "zrm:<d>" the persons
+// assessed on it at two dates at least and the sum of (latest - first); and
+// under "evaluatie" the households with an evaluation, goals reached and
+// in total and the satisfaction summed, from each household's latest one.
+func (o *oracle) outcomes(t *testing.T, domains []string) map[string][2]int64 {
+	t.Helper()
+	out := map[string][2]int64{}
+	for _, d := range domains {
+		q := fmt.Sprintf(`WITH s AS (SELECT a.person_id, a.datum, sc.niveau FROM assessments a JOIN assessment_scores sc ON sc.assessment_id = a.id
+			WHERE sc.domein = '%s' AND sc.niveau > 0),
+		e AS (SELECT person_id, MIN(datum) AS f, MAX(datum) AS l FROM s GROUP BY person_id HAVING COUNT(DISTINCT datum) >= 2)
+		SELECT h.wijk, COUNT(*), SUM(sl.niveau - sf.niveau) FROM e
+		JOIN s sf ON sf.person_id = e.person_id AND sf.datum = e.f
+		JOIN s sl ON sl.person_id = e.person_id AND sl.datum = e.l
+		JOIN prim pr ON pr.person_id = e.person_id JOIN households h ON h.id = pr.household_id GROUP BY h.wijk`, d)
+		for k, v := range o.rows(t, q) {
+			out[k+"/zrm:"+d] = v
+		}
+	}
+	q := `WITH ev AS (SELECT e.* FROM evaluations e WHERE NOT EXISTS (SELECT 1 FROM evaluations l WHERE l.household_id = e.household_id
+			AND (l.datum > e.datum OR (l.datum = e.datum AND (l.created_at > e.created_at OR (l.created_at = e.created_at AND l.id > e.id))))))
+		SELECT h.wijk, COUNT(*), SUM(ev.doelen_bereikt), SUM(ev.doelen_totaal), SUM(ev.tevredenheid) FROM ev
+		JOIN households h ON h.id = ev.household_id WHERE h.id IN (SELECT household_id FROM prim) GROUP BY h.wijk`
+	rows, err := o.db.Query(q)
+	if err != nil {
+		t.Fatalf("oracle: %v\n%s", err, q)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n, reached, total, tevr int64
+		if err := rows.Scan(&k, &n, &reached, &total, &tevr); err != nil {
+			t.Fatal(err)
+		}
+		out[k+"/huishoudens"] = [2]int64{n, tevr}
+		out[k+"/doelen"] = [2]int64{reached, total}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

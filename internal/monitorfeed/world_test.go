@@ -312,8 +312,34 @@ func (w *world) populate(t testing.TB, n int) {
 			if _, err := w.s.StartPlan(ctx, w.reg, h.ID, datum); err != nil {
 				t.Fatal(err)
 			}
+			last := datum
 			if r.IntN(2) == 0 {
-				ev := casework.Evaluation{Soort: casework.EvalClose, Datum: w.day(datum, w.today), Tevredenheid: 1 + r.IntN(10)}
+				// Goals, the household's agreement, and later a change that
+				// makes a new version (the agreed one is "vervangen").
+				goal := func(st *store.Store, d people.Date) {
+					g := casework.Goal{Domein: "financien", Tekst: "De rekeningen op tijd betalen", DoelNiveau: 4, Streefdatum: d.AddMonths(6), Status: "open"}
+					if _, err := st.AddGoal(ctx, w.reg, h.ID, &g); err != nil {
+						t.Fatal(err)
+					}
+				}
+				goal(w.s.At(datum.Time().Add(12*time.Hour)), datum)
+				goal(w.s.At(datum.Time().Add(12*time.Hour)), datum)
+				agreed := w.day(datum, w.today)
+				if _, err := w.s.AgreePlan(ctx, w.reg, h.ID, &casework.Agreement{Datum: agreed, Wijze: "gesprek"}); err != nil {
+					t.Fatal(err)
+				}
+				last = w.day(agreed, w.today)
+				goal(w.s.At(last.Time().Add(12*time.Hour)), last)
+			}
+			if r.IntN(2) == 0 {
+				plan, _, err := w.s.CurrentPlan(ctx, w.reg, h.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ev := casework.Evaluation{Soort: casework.EvalClose, Datum: w.day(last, w.today), Tevredenheid: 1 + r.IntN(10), Doelen: map[string]string{}}
+				for i, g := range plan.Goals {
+					ev.Doelen[g.ID] = []string{"bereikt", "niet_bereikt"}[(i+r.IntN(2))%2]
+				}
 				if err := w.s.CreateEvaluation(ctx, w.reg, h.ID, &ev); err != nil {
 					t.Fatal(err)
 				}
