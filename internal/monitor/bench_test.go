@@ -16,7 +16,7 @@ import (
 // that cluster in vulnerable households, 24 months, costs for every month of
 // a provision. MONITOR_BENCH_PERSONS sets the size (default 2 million).
 
-var benchPer = Period{MonthOf(2024, 1), MonthOf(2026, 1)}
+var benchPer = Period{MonthOf(2024, 12), MonthOf(2026, 12)}
 
 // synth fills a builder with about n persons.
 func synth(n int, seed uint64) *Builder {
@@ -187,8 +187,15 @@ func benchIndex(b *testing.B) *Index {
 	return benchIx
 }
 
+// benchWijk is a wijk in a gemeente in the middle of the list.
+func benchWijk(ix *Index) Scope {
+	gems := ix.Areas(ByGemeente, Scope{})
+	g := gems[len(gems)/2]
+	return Scope{Gemeenten: []string{g}, Wijk: ix.Areas(ByWijk, Scope{Gemeenten: []string{g}})[0]}
+}
+
 var (
-	bench12 = Period{MonthOf(2025, 1), MonthOf(2026, 1)}
+	bench12 = Period{MonthOf(2025, 12), MonthOf(2026, 12)}
 	benchEx = "wet:jw en iemand(zrm:geestelijke_gezondheid en volwassene) en (wet:wgs of zrm:financien)"
 )
 
@@ -245,7 +252,7 @@ func BenchmarkCostsTaakveld(b *testing.B) {
 
 func BenchmarkTrendWijk(b *testing.B) {
 	runBoth(b, func(ix *Index) error {
-		_, err := ix.Trend(Query{Expr: "wet:wmo", Period: benchPer, Scope: Scope{Gemeenten: []string{"GM0100"}, Wijk: "WK010003"}})
+		_, err := ix.Trend(Query{Expr: "wet:wmo", Period: benchPer, Scope: benchWijk(ix)})
 		return err
 	})
 }
@@ -260,7 +267,7 @@ func BenchmarkAdhocBuurt(b *testing.B) {
 func BenchmarkCountCostGemeente(b *testing.B) {
 	runBoth(b, func(ix *Index) error {
 		_, err := ix.Count(Query{Expr: benchEx, Unit: Households, Period: bench12, Level: ByBuurt,
-			Scope: Scope{Gemeenten: []string{"GM0200"}}, Cost: &CostFilter{}, Compare: &Period{MonthOf(2024, 1), MonthOf(2025, 1)}})
+			Scope: Scope{Gemeenten: benchWijk(ix).Gemeenten}, Cost: &CostFilter{}, Compare: &Period{MonthOf(2024, 12), MonthOf(2025, 12)}})
 		return err
 	})
 }

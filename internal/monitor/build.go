@@ -273,10 +273,18 @@ func (b *Builder) Build() (*Index, error) {
 	}
 	byHH = nil
 
-	ix.personID = make([]uint64, pos)
+	wide := false
+	for _, p := range b.persons {
+		wide = wide || p.id > 0xffffffff
+	}
+	ix.personID = newIDs(int(pos), wide)
 	ix.personHH = make([]uint32, pos)
 	ix.personNext = make([]uint32, pos)
-	ix.hhID = make([]uint64, hpos)
+	wide = false
+	for _, h := range hhs {
+		wide = wide || h.id > 0xffffffff
+	}
+	ix.hhID = newIDs(int(hpos), wide)
 	ix.hhHead = make([]uint32, hpos)
 	for i := range ix.hhHead {
 		ix.hhHead[i] = none
@@ -288,7 +296,7 @@ func (b *Builder) Build() (*Index, error) {
 		ix.hhAlive.AddRange(uint64(leafNodes[r].hlo), uint64(ix.leaves[r].hNext))
 	}
 	for g, h := range hhs {
-		ix.hhID[hhOrd[g]] = h.id
+		ix.hhID.set(hhOrd[g], h.id)
 		lf := &ix.leaves[h.leaf]
 		lf.hKey ^= ix.hhKey(hhOrd[g])
 	}
@@ -298,7 +306,7 @@ func (b *Builder) Build() (*Index, error) {
 			continue
 		}
 		h := hhOrd[groupOf[pi]]
-		ix.personID[o] = b.persons[pi].id
+		ix.personID.set(uint32(o), b.persons[pi].id)
 		ix.personHH[o] = h
 		ix.personNext[o] = ix.hhHead[h]
 		ix.hhHead[h] = uint32(o)
@@ -315,9 +323,7 @@ func (b *Builder) Build() (*Index, error) {
 	ix.buildZRM(b, byOrd)
 
 	ix.hhEval = roaring.New()
-	ix.hhGoalR = make([]uint16, hpos)
-	ix.hhGoalT = make([]uint16, hpos)
-	ix.hhSat = make([]uint8, hpos)
+	ix.hhOut = map[uint32]outcome{}
 	for g, h := range hhs {
 		if in, ok := b.hh[h.id]; ok {
 			ix.setOutcome(hhOrd[g], in)
@@ -336,9 +342,12 @@ func (ix *Index) setOutcome(h uint32, in HouseholdInput) {
 	} else {
 		ix.hhEval.Remove(h)
 	}
-	ix.hhGoalR[h] = clampU16(in.GoalsReached)
-	ix.hhGoalT[h] = clampU16(in.GoalsTotal)
-	ix.hhSat[h] = uint8(min(max(in.Satisfaction, 0), 10))
+	o := outcome{goalR: clampU16(in.GoalsReached), goalT: clampU16(in.GoalsTotal), sat: uint8(min(max(in.Satisfaction, 0), 10))}
+	if o == (outcome{}) {
+		delete(ix.hhOut, h)
+	} else {
+		ix.hhOut[h] = o
+	}
 }
 
 // setLevels derives gemeente and wijk nodes from the leaves (in area order)

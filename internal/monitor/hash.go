@@ -32,5 +32,59 @@ func keyOf(id, a, b uint64) uint64 {
 	return mix64(mix64(id^a) + b)
 }
 
-func (ix *Index) personKey(ord uint32) uint64 { return keyOf(ix.personID[ord], ix.pkA, ix.pkB) }
-func (ix *Index) hhKey(ord uint32) uint64     { return keyOf(ix.hhID[ord], ix.hkA, ix.hkB) }
+func (ix *Index) personKey(ord uint32) uint64 { return keyOf(ix.personID.get(ord), ix.pkA, ix.pkB) }
+func (ix *Index) hhKey(ord uint32) uint64     { return keyOf(ix.hhID.get(ord), ix.hkA, ix.hkB) }
+
+// ids holds source ids by ordinal: 4 bytes each while every id fits in 32
+// bits (the national data's row numbers do), 8 otherwise.
+type ids struct {
+	u32 []uint32
+	u64 []uint64
+}
+
+func newIDs(n int, wide bool) ids {
+	if wide {
+		return ids{u64: make([]uint64, n)}
+	}
+	return ids{u32: make([]uint32, n)}
+}
+
+func (d *ids) get(i uint32) uint64 {
+	if d.u64 != nil {
+		return d.u64[i]
+	}
+	return uint64(d.u32[i])
+}
+
+func (d *ids) set(i uint32, v uint64) {
+	if d.u64 == nil && v > 0xffffffff {
+		d.u64 = make([]uint64, len(d.u32))
+		for k, x := range d.u32 {
+			d.u64[k] = uint64(x)
+		}
+		d.u32 = nil
+	}
+	if d.u64 != nil {
+		d.u64[i] = v
+	} else {
+		d.u32[i] = uint32(v)
+	}
+}
+
+func (d *ids) len() int { return len(d.u32) + len(d.u64) }
+
+func (d *ids) bytes() int64 { return int64(cap(d.u32))*4 + int64(cap(d.u64))*8 }
+
+// xorKeys XORs the record keys of the ids at ordinals vs into k.
+func (d *ids) xorKeys(vs []uint32, a, b, k uint64) uint64 {
+	if d.u64 != nil {
+		for _, v := range vs {
+			k ^= keyOf(d.u64[v], a, b)
+		}
+		return k
+	}
+	for _, v := range vs {
+		k ^= keyOf(uint64(d.u32[v]), a, b)
+	}
+	return k
+}

@@ -35,10 +35,10 @@ type Index struct {
 	alive   *roaring.Bitmap // person ordinals in use
 	hhAlive *roaring.Bitmap // household ordinals in use
 
-	personID   []uint64 // by person ordinal: source id
+	personID   ids      // by person ordinal: source id
 	personHH   []uint32 // by person ordinal: household ordinal
 	personNext []uint32 // next member of the same household, or none
-	hhID       []uint64 // by household ordinal: source id
+	hhID       ids      // by household ordinal: source id
 	hhHead     []uint32 // first member, or none
 
 	inds    []*indicator
@@ -53,9 +53,7 @@ type Index struct {
 	zrm      []*zrmCol // by domain
 
 	hhEval  *roaring.Bitmap // households with an evaluation
-	hhGoalR []uint16        // by household ordinal
-	hhGoalT []uint16
-	hhSat   []uint8
+	hhOut   map[uint32]outcome // by household ordinal, when there is one
 
 	// Lookups by source id, built on the first ReplaceHousehold only: a
 	// read-only national index does not pay for them.
@@ -63,6 +61,12 @@ type Index struct {
 	byHH     map[uint64]uint32
 
 	cache unionCache
+}
+
+// outcome is a household's latest evaluation.
+type outcome struct {
+	goalR, goalT uint16
+	sat          uint8
 }
 
 // node is an area at one level with its ordinal ranges.
@@ -262,9 +266,8 @@ func (ix *Index) Stats() Stats {
 		Months:     ix.months,
 	}
 	var b int64
-	b += int64(cap(ix.personID))*8 + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4
-	b += int64(cap(ix.hhID))*8 + int64(cap(ix.hhHead))*4
-	b += int64(cap(ix.hhGoalR))*2 + int64(cap(ix.hhGoalT))*2 + int64(cap(ix.hhSat))
+	b += ix.personID.bytes() + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4
+	b += ix.hhID.bytes() + int64(cap(ix.hhHead))*4 + int64(len(ix.hhOut))*24
 	b += int64(ix.alive.GetSizeInBytes() + ix.hhAlive.GetSizeInBytes() + ix.hhEval.GetSizeInBytes())
 	for _, ind := range ix.inds {
 		for _, bm := range ind.bitmaps() {
@@ -445,8 +448,8 @@ func (ix *Index) indicatorID(code string) int {
 func (ix *Index) breakdown() string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	arrays := int64(cap(ix.personID))*8 + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4 +
-		int64(cap(ix.hhID))*8 + int64(cap(ix.hhHead))*4 + int64(cap(ix.hhGoalR))*2 + int64(cap(ix.hhGoalT))*2 + int64(cap(ix.hhSat))
+	arrays := ix.personID.bytes() + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4 +
+		ix.hhID.bytes() + int64(cap(ix.hhHead))*4 + int64(len(ix.hhOut))*24
 	var pb, nb int64
 	for _, ind := range ix.inds {
 		for _, bm := range ind.bitmaps() {

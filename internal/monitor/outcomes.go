@@ -118,11 +118,12 @@ func (c *qctx) outcomeRows(set *roaring.Bitmap, l Level, nodes []int) []OutcomeR
 				break
 			}
 			row.Households++
-			row.GoalsReached += int64(ix.hhGoalR[v])
-			row.GoalsTotal += int64(ix.hhGoalT[v])
+			o := ix.hhOut[v]
+			row.GoalsReached += int64(o.goalR)
+			row.GoalsTotal += int64(o.goalT)
 			k := ix.hhKey(v)
 			row.Key ^= k
-			if s := ix.hhSat[v]; s > 0 {
+			if s := o.sat; s > 0 {
 				row.Satisfaction += int64(s)
 				row.SatisfactionN++
 				row.SatisfactionKey ^= k

@@ -55,7 +55,7 @@ func (ix *Index) newCtx(s Scope, p Period) (*qctx, error) {
 			}
 			c.rng[u] = bm
 		}
-		c.small = n*8 < uint64(len(ix.personID))
+		c.small = n*8 < uint64(ix.personID.len())
 		if scopeMode != 0 {
 			c.small = scopeMode == 1
 		}
@@ -257,30 +257,35 @@ func (ix *Index) xorWalk(bm *roaring.Bitmap, u Unit, l Level, nodes []int) []uin
 	if len(nodes) == 0 {
 		return out
 	}
-	ids, a, b := ix.personID, ix.pkA, ix.pkB
+	d, a, b := &ix.personID, ix.pkA, ix.pkB
 	if u == Households {
-		ids, a, b = ix.hhID, ix.hkA, ix.hkB
+		d, a, b = &ix.hhID, ix.hkA, ix.hkB
 	}
 	j := 0
 	_, hi := ix.span(l, nodes[0], u)
-	var k uint64
-	buf := make([]uint32, 2048)
+	buf := make([]uint32, 4096)
 	it := bm.ManyIterator()
 	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-		for _, v := range buf[:n] {
-			for v >= hi {
-				out[j] ^= k
-				k = 0
-				j++
-				if j == len(nodes) {
-					return out // outside the nodes: cannot happen
-				}
-				_, hi = ix.span(l, nodes[j], u)
+		vs := buf[:n]
+		for len(vs) > 0 {
+			// The run of values inside the current node.
+			k := len(vs)
+			if vs[k-1] >= hi {
+				k, _ = slices.BinarySearch(vs, hi)
 			}
-			k ^= keyOf(ids[v], a, b)
+			out[j] = d.xorKeys(vs[:k], a, b, out[j])
+			vs = vs[k:]
+			if len(vs) > 0 {
+				for vs[0] >= hi {
+					j++
+					if j == len(nodes) {
+						return out // outside the nodes: cannot happen
+					}
+					_, hi = ix.span(l, nodes[j], u)
+				}
+			}
 		}
 	}
-	out[j] ^= k
 	return out
 }
 

@@ -54,7 +54,7 @@ func (ix *Index) ReplaceHousehold(h HouseholdInput, members []PersonInput) error
 		}
 		hl := ix.leafByArea(minArea(ms))
 		ho, _ := ix.allocHH(hl)
-		ix.hhID[ho] = h.ID
+		ix.hhID.set(ho, h.ID)
 		ix.hhHead[ho] = none
 		ix.hhAlive.Add(ho)
 		ix.leaves[hl].hKey ^= ix.hhKey(ho)
@@ -94,13 +94,13 @@ func (ix *Index) ensureLookups() {
 	it := ix.alive.Iterator()
 	for it.HasNext() {
 		p := it.Next()
-		ix.byPerson[ix.personID[p]] = p
+		ix.byPerson[ix.personID.get(p)] = p
 	}
 	ix.byHH = make(map[uint64]uint32, ix.hhAlive.GetCardinality())
 	it = ix.hhAlive.Iterator()
 	for it.HasNext() {
 		h := it.Next()
-		ix.byHH[ix.hhID[h]] = h
+		ix.byHH[ix.hhID.get(h)] = h
 	}
 }
 
@@ -223,8 +223,8 @@ func (ix *Index) removePerson(p uint32) {
 	ix.leaves[r].pKey ^= ix.personKey(p)
 	ix.leaves[r].pFree = append(ix.leaves[r].pFree, p)
 	ix.alive.Remove(p)
-	delete(ix.byPerson, ix.personID[p])
-	ix.personID[p] = 0
+	delete(ix.byPerson, ix.personID.get(p))
+	ix.personID.set(p, 0)
 	ix.personHH[p] = none
 	ix.personNext[p] = none
 }
@@ -236,8 +236,8 @@ func (ix *Index) removeHousehold(ho uint32) {
 	ix.leaves[r].hKey ^= ix.hhKey(ho)
 	ix.leaves[r].hFree = append(ix.leaves[r].hFree, ho)
 	ix.hhAlive.Remove(ho)
-	delete(ix.byHH, ix.hhID[ho])
-	ix.hhID[ho] = 0
+	delete(ix.byHH, ix.hhID.get(ho))
+	ix.hhID.set(ho, 0)
 	ix.hhHead[ho] = none
 }
 
@@ -247,12 +247,11 @@ func (ix *Index) moveHousehold(ho uint32, r int) bool {
 	if !ok {
 		return false
 	}
-	in := HouseholdInput{ID: ix.hhID[ho], GoalsReached: int(ix.hhGoalR[ho]), GoalsTotal: int(ix.hhGoalT[ho]),
-		Satisfaction: int(ix.hhSat[ho]), HasEvaluation: ix.hhEval.Contains(ho)}
+	in := ix.outcomeInput(ho)
 	head := ix.hhHead[ho]
 	ix.hhHead[ho] = none
 	ix.removeHousehold(ho)
-	ix.hhID[nh] = in.ID
+	ix.hhID.set(nh, in.ID)
 	ix.hhHead[nh] = head
 	ix.hhAlive.Add(nh)
 	ix.leaves[r].hKey ^= ix.hhKey(nh)
@@ -299,7 +298,7 @@ func (ix *Index) internDomain(d string) *zrmCol {
 func (ix *Index) addPerson(in PersonInput, ho uint32) {
 	r := ix.leafByArea(in.Area)
 	p, _ := ix.allocPerson(r)
-	ix.personID[p] = in.ID
+	ix.personID.set(p, in.ID)
 	ix.personHH[p] = ho
 	ix.personNext[p] = ix.hhHead[ho]
 	ix.hhHead[ho] = p
@@ -387,7 +386,7 @@ func (ix *Index) adopt(n *Index) {
 	ix.inds, ix.indByID = n.inds, n.indByID
 	ix.meas, ix.measByKey, ix.costs = n.meas, n.measByKey, n.costs
 	ix.doms, ix.domByKey, ix.zrm = n.doms, n.domByKey, n.zrm
-	ix.hhEval, ix.hhGoalR, ix.hhGoalT, ix.hhSat = n.hhEval, n.hhGoalR, n.hhGoalT, n.hhSat
+	ix.hhEval, ix.hhOut = n.hhEval, n.hhOut
 	ix.byPerson, ix.byHH = n.byPerson, n.byHH
 	ix.cache.clear()
 }
@@ -398,7 +397,7 @@ func (ix *Index) adopt(n *Index) {
 func (ix *Index) export() *Builder {
 	b := NewBuilder(ix.secret)
 	b.SetPeriod(ix.months)
-	n := len(ix.personID)
+	n := ix.personID.len()
 	facts := make([][]Fact, n)
 	for _, ind := range ix.inds {
 		for m := 0; m < ix.months.Months(); m++ {
@@ -437,17 +436,23 @@ func (ix *Index) export() *Builder {
 	for it.HasNext() {
 		p := it.Next()
 		b.Add(PersonInput{
-			ID: ix.personID[p], Household: ix.hhID[ix.personHH[p]], Area: ix.leaves[ix.leafOf(p)].area,
+			ID: ix.personID.get(p), Household: ix.hhID.get(ix.personHH[p]), Area: ix.leaves[ix.leafOf(p)].area,
 			Facts: facts[p], Costs: costs[p], ZRM: zrm[p],
 		})
 	}
 	it = ix.hhAlive.Iterator()
 	for it.HasNext() {
 		h := it.Next()
-		if ix.hhEval.Contains(h) || ix.hhGoalR[h] != 0 || ix.hhGoalT[h] != 0 || ix.hhSat[h] != 0 {
-			b.AddHousehold(HouseholdInput{ID: ix.hhID[h], GoalsReached: int(ix.hhGoalR[h]), GoalsTotal: int(ix.hhGoalT[h]),
-				Satisfaction: int(ix.hhSat[h]), HasEvaluation: ix.hhEval.Contains(h)})
+		if _, ok := ix.hhOut[h]; ok || ix.hhEval.Contains(h) {
+			b.AddHousehold(ix.outcomeInput(h))
 		}
 	}
 	return b
+}
+
+// outcomeInput gives back what setOutcome stored.
+func (ix *Index) outcomeInput(h uint32) HouseholdInput {
+	o := ix.hhOut[h]
+	return HouseholdInput{ID: ix.hhID.get(h), GoalsReached: int(o.goalR), GoalsTotal: int(o.goalT),
+		Satisfaction: int(o.sat), HasEvaluation: ix.hhEval.Contains(h)}
 }
