@@ -52,8 +52,8 @@ type Index struct {
 	domByKey map[string]int
 	zrm      []*zrmCol // by domain
 
-	hhEval  *roaring.Bitmap // households with an evaluation
-	hhOut   map[uint32]outcome // by household ordinal, when there is one
+	hhEval *roaring.Bitmap    // households with an evaluation
+	hhOut  map[uint32]outcome // by household ordinal, when there is one
 
 	// Lookups by source id, built on the first ReplaceHousehold only: a
 	// read-only national index does not pay for them.
