@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -51,19 +52,25 @@ func LoadCSVInfo(dir string, secret uint64) (*Index, LoadInfo, error) {
 	return ix, info, nil
 }
 
-// csvRow is one parsed row of any of the four files.
+// csvRow is one parsed row of any of the four files, kept small: the
+// strings of a row are interned per distinct combination in csvMeta.
 type csvRow struct {
 	person uint64
 	line   int64
-	hh     uint64 // persons: household
-	area   Area   // persons
-	ind    string // facts, provisions: indicator (provisions: the wet)
-	cat    string // provisions: cat:<wet>:<categorie>; costs: categorie
-	tv     string // provisions: tv:<taakveld>; costs: taakveld
-	wet    string // costs
-	from   Month  // facts, provisions: from; costs: month
+	hh     uint64   // persons: household
+	meta   *csvMeta // the row's codes
+	from   Month    // facts, provisions: from; costs: month
 	to     Month
 	cents  int64
+}
+
+// csvMeta is the codes of a row. persons: area; facts: ind; provisions:
+// ind = wet:<wet>, cat = cat:<wet>:<categorie>, tv = tv:<taakveld>; costs:
+// wet, tv = taakveld, cat = categorie.
+type csvMeta struct {
+	area         Area
+	ind, cat, tv string
+	wet          string
 }
 
 type csvBatch struct {
@@ -95,6 +102,7 @@ var csvNames = [...]string{"persons.csv", "facts.csv", "provisions.csv", "costs.
 type csvStream struct {
 	name  string
 	ch    chan csvBatch
+	free  chan []csvRow // consumed batches, for the parser to reuse
 	cur   []csvRow
 	i     int
 	done  bool
@@ -108,11 +116,11 @@ func openStream(dir string, kind csvKind, stop <-chan struct{}) (*csvStream, err
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	s := &csvStream{name: csvNames[kind], ch: make(chan csvBatch, 4)}
+	s := &csvStream{name: csvNames[kind], ch: make(chan csvBatch, 4), free: make(chan []csvRow, 8)}
 	go func() {
 		defer f.Close()
 		defer close(s.ch)
-		p := csvParser{name: s.name, kind: kind, strs: map[string]string{}}
+		p := csvParser{name: s.name, kind: kind, strs: map[string]string{}, metas: map[string]*csvMeta{}, free: s.free}
 		p.run(bufio.NewReaderSize(f, 1<<20), s.ch, stop)
 	}()
 	return s, nil
@@ -133,6 +141,12 @@ func (s *csvStream) peek() *csvRow {
 			s.err, s.done = bt.err, true
 			return nil
 		}
+		if s.cur != nil {
+			select {
+			case s.free <- s.cur[:0]:
+			default:
+			}
+		}
 		s.cur, s.i = bt.rows, 0
 	}
 	return &s.cur[s.i]
@@ -141,10 +155,26 @@ func (s *csvStream) peek() *csvRow {
 func (s *csvStream) next() { s.i++; s.count++ }
 
 type csvParser struct {
-	name string
-	kind csvKind
-	strs map[string]string // interned strings
-	line int64
+	name  string
+	kind  csvKind
+	strs  map[string]string   // interned strings
+	metas map[string]*csvMeta // interned codes by the row's code fields
+	free  chan []csvRow
+	line  int64
+}
+
+// meta interns the codes of a row, keyed by the raw bytes of its code
+// fields (key), made by mk on first sight.
+func (p *csvParser) meta(key []byte, mk func() (*csvMeta, error)) (*csvMeta, error) {
+	if m, ok := p.metas[string(key)]; ok {
+		return m, nil
+	}
+	m, err := mk()
+	if err != nil {
+		return nil, err
+	}
+	p.metas[string(key)] = m
+	return m, nil
 }
 
 func (p *csvParser) intern(b []byte) string {
@@ -221,17 +251,20 @@ func (p *csvParser) run(r *bufio.Reader, out chan<- csvBatch, stop <-chan struct
 			line = line[i+1:]
 			n++
 		}
-		row, e := p.parse(fields[:n])
-		if e != nil {
+		rows = rows[:len(rows)+1]
+		if e := p.parse(fields[:n], &rows[len(rows)-1]); e != nil {
 			send(csvBatch{err: e})
 			return
 		}
-		rows = append(rows, row)
 		if len(rows) == csvBatchRows {
 			if !send(csvBatch{rows: rows}) {
 				return
 			}
-			rows = make([]csvRow, 0, csvBatchRows)
+			select {
+			case rows = <-p.free:
+			default:
+				rows = make([]csvRow, 0, csvBatchRows)
+			}
 		}
 		if err == io.EOF {
 			break
@@ -244,63 +277,82 @@ func (p *csvParser) run(r *bufio.Reader, out chan<- csvBatch, stop <-chan struct
 
 var wantFields = [...]int{6, 4, 7, 6}
 
-func (p *csvParser) parse(f [][]byte) (csvRow, error) {
+// span is the bytes from the start of a to the end of b, two fields of one line.
+func span(a, b []byte) []byte { return a[:cap(a)-cap(b)+len(b)] }
+
+func (p *csvParser) parse(f [][]byte, r *csvRow) error {
 	if len(f) != wantFields[p.kind] {
-		return csvRow{}, p.errf("%d fields, want %d", len(f), wantFields[p.kind])
+		return p.errf("%d fields, want %d", len(f), wantFields[p.kind])
 	}
-	var r csvRow
 	r.line = p.line
+	r.hh, r.cents, r.from, r.to = 0, 0, 0, 0
 	var ok bool
+	var err error
 	if r.person, ok = parseUint(f[0]); !ok {
-		return r, p.errf("%s: %q is not an id", csvHeaders[p.kind][:bytes.IndexByte([]byte(csvHeaders[p.kind]), ',')], f[0])
+		name, _, _ := strings.Cut(csvHeaders[p.kind], ",")
+		return p.errf("%s: %q is not an id", name, f[0])
 	}
 	switch p.kind {
 	case kindPersons:
 		if r.hh, ok = parseUint(f[1]); !ok {
-			return r, p.errf("household: %q is not an id", f[1])
+			return p.errf("household: %q is not an id", f[1])
 		}
-		if len(f[2]) == 0 || len(f[3]) == 0 {
-			return r, p.errf("gemeente and wijk are required")
-		}
-		r.area = Area{Gemeente: p.intern(f[2]), Wijk: p.intern(f[3]), Buurt: p.intern(f[4])}
+		r.meta, err = p.meta(span(f[2], f[4]), func() (*csvMeta, error) {
+			if len(f[2]) == 0 || len(f[3]) == 0 {
+				return nil, p.errf("gemeente and wijk are required")
+			}
+			return &csvMeta{area: Area{Gemeente: p.intern(f[2]), Wijk: p.intern(f[3]), Buurt: p.intern(f[4])}}, nil
+		})
 	case kindFacts:
-		if len(f[1]) == 0 {
-			return r, p.errf("indicator is empty")
+		r.meta, err = p.meta(f[1], func() (*csvMeta, error) {
+			if len(f[1]) == 0 {
+				return nil, p.errf("indicator is empty")
+			}
+			return &csvMeta{ind: p.intern(f[1])}, nil
+		})
+		if err != nil {
+			return err
 		}
-		r.ind = p.intern(f[1])
 		if r.from, ok = parseMonth(f[2]); !ok {
-			return r, p.errf("from_month: %q is not a month YYYYMM", f[2])
+			return p.errf("from_month: %q is not a month YYYYMM", f[2])
 		}
 		if r.to, ok = parseMonth(f[3]); !ok {
-			return r, p.errf("to_month: %q is not a month YYYYMM", f[3])
+			return p.errf("to_month: %q is not a month YYYYMM", f[3])
 		}
 	case kindProvisions:
-		if len(f[1]) == 0 || len(f[2]) == 0 {
-			return r, p.errf("wet and categorie are required")
-		}
-		r.ind = p.internPrefixed("wet:", f[1])
-		r.cat = p.internPrefixed("cat:", f[1], f[2])
-		if len(f[3]) > 0 {
-			r.tv = p.internPrefixed("tv:", f[3])
+		r.meta, err = p.meta(span(f[1], f[3]), func() (*csvMeta, error) {
+			if len(f[1]) == 0 || len(f[2]) == 0 {
+				return nil, p.errf("wet and categorie are required")
+			}
+			m := &csvMeta{ind: p.internPrefixed("wet:", f[1]), cat: p.internPrefixed("cat:", f[1], f[2])}
+			if len(f[3]) > 0 {
+				m.tv = p.internPrefixed("tv:", f[3])
+			}
+			return m, nil
+		})
+		if err != nil {
+			return err
 		}
 		if r.from, ok = parseMonth(f[4]); !ok {
-			return r, p.errf("from_month: %q is not a month YYYYMM", f[4])
+			return p.errf("from_month: %q is not a month YYYYMM", f[4])
 		}
 		if r.to, ok = parseMonth(f[5]); !ok {
-			return r, p.errf("to_month: %q is not a month YYYYMM", f[5])
+			return p.errf("to_month: %q is not a month YYYYMM", f[5])
 		}
 	case kindCosts:
 		if r.from, ok = parseMonth(f[1]); !ok {
-			return r, p.errf("month: %q is not a month YYYYMM", f[1])
+			return p.errf("month: %q is not a month YYYYMM", f[1])
 		}
-		r.wet, r.tv, r.cat = p.intern(f[2]), p.intern(f[3]), p.intern(f[4])
+		r.meta, _ = p.meta(span(f[2], f[4]), func() (*csvMeta, error) {
+			return &csvMeta{wet: p.intern(f[2]), tv: p.intern(f[3]), cat: p.intern(f[4])}, nil
+		})
 		c, ok := parseUint(f[5])
 		if !ok || c > 1<<53 {
-			return r, p.errf("cents: %q is not a whole number of cents", f[5])
+			return p.errf("cents: %q is not a whole number of cents", f[5])
 		}
 		r.cents = int64(c)
 	}
-	return r, nil
+	return err
 }
 
 func parseUint(b []byte) (uint64, bool) {
@@ -352,7 +404,7 @@ func loadCSVInto(dir string, b *Builder, info *LoadInfo) (err error) {
 		}
 		first = false
 		prev = p.person
-		in.ID, in.Household, in.Area = p.person, p.hh, p.area
+		in.ID, in.Household, in.Area = p.person, p.hh, p.meta.area
 		in.Facts, in.Costs, in.ZRM = in.Facts[:0], in.Costs[:0], nil
 		id := p.person
 		persons.next()
@@ -360,16 +412,17 @@ func loadCSVInto(dir string, b *Builder, info *LoadInfo) (err error) {
 			if r.person < id {
 				return orphan(facts.name, r)
 			}
-			in.Facts = append(in.Facts, Fact{Indicator: r.ind, From: r.from, To: r.to})
+			in.Facts = append(in.Facts, Fact{Indicator: r.meta.ind, From: r.from, To: r.to})
 			facts.next()
 		}
 		for r := provs.peek(); r != nil && r.person <= id; r = provs.peek() {
 			if r.person < id {
 				return orphan(provs.name, r)
 			}
-			in.Facts = append(in.Facts, Fact{Indicator: r.ind, From: r.from, To: r.to}, Fact{Indicator: r.cat, From: r.from, To: r.to})
-			if r.tv != "" {
-				in.Facts = append(in.Facts, Fact{Indicator: r.tv, From: r.from, To: r.to})
+			m := r.meta
+			in.Facts = append(in.Facts, Fact{Indicator: m.ind, From: r.from, To: r.to}, Fact{Indicator: m.cat, From: r.from, To: r.to})
+			if m.tv != "" {
+				in.Facts = append(in.Facts, Fact{Indicator: m.tv, From: r.from, To: r.to})
 			}
 			provs.next()
 		}
@@ -377,7 +430,8 @@ func loadCSVInto(dir string, b *Builder, info *LoadInfo) (err error) {
 			if r.person < id {
 				return orphan(costs.name, r)
 			}
-			in.Costs = append(in.Costs, Cost{Month: r.from, Wet: r.wet, Taakveld: r.tv, Categorie: r.cat, Cents: r.cents})
+			m := r.meta
+			in.Costs = append(in.Costs, Cost{Month: r.from, Wet: m.wet, Taakveld: m.tv, Categorie: m.cat, Cents: r.cents})
 			costs.next()
 		}
 		b.Add(in)
