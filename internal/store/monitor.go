@@ -284,9 +284,11 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 	for id := range hhs {
 		hids = append(hids, id)
 	}
-	// byPerson / byHousehold run a query over every row of the gemeenten
-	// (full read) or over the persons/households read (partial read).
-	byPerson := func(q, col string, fn func(*sql.Rows) error) error {
+	// scanRows runs q (filtered on the gemeenten) and fn on every row: all
+	// rows for a full read; for a partial read only those whose col (a
+	// person_id or a household_id column) is among the persons or
+	// households read.
+	scanRows := func(q, col string, fn func(*sql.Rows) error) error {
 		run := func(where string, args []any) error {
 			rows, err := s.query(ctx, q+" AND "+col+" IN ("+where+")", append(append([]any{}, gargs...), args...)...)
 			if err != nil {
@@ -321,7 +323,7 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 	}
 
 	// Provisions.
-	err = byPerson(`SELECT p.person_id, p.wet, p.categorie, p.taakveld, p.profiel, p.start_datum, p.eind_datum,
+	err = scanRows(`SELECT p.person_id, p.wet, p.categorie, p.taakveld, p.profiel, p.start_datum, p.eind_datum,
 		p.volume, p.frequentie, p.prijs_cents, p.maandbedrag_cents, cp.prijs_cents, cp.periode
 		FROM provisions p LEFT JOIN client_profiles cp ON cp.gemeente = p.gemeente AND cp.code = p.profiel
 		WHERE p.gemeente IN (`+gph+`) AND p.status IN ('toegekend', 'gestart', 'beeindigd')`, "p.person_id", func(rows *sql.Rows) error {
@@ -376,7 +378,7 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 		a *mAssessment
 	}
 	assess := map[string]ownedAssessment{}
-	err = byPerson(`SELECT a.person_id, a.id, a.datum, a.created_at, sc.domein, sc.niveau
+	err = scanRows(`SELECT a.person_id, a.id, a.datum, a.created_at, sc.domein, sc.niveau
 		FROM assessments a JOIN assessment_scores sc ON sc.assessment_id = a.id
 		WHERE a.gemeente IN (`+gph+`)`, "a.person_id", func(rows *sql.Rows) error {
 		var pid, id, dom string
@@ -416,7 +418,7 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 		closed     people.Date
 	}
 	plans := map[string][]mPlan{}
-	err = byPerson(`SELECT pl.household_id, pl.versie, pl.status, pl.datum, pl.created_at,
+	err = scanRows(`SELECT pl.household_id, pl.versie, pl.status, pl.datum, pl.created_at,
 		(SELECT MIN(e.datum) FROM evaluations e WHERE e.plan_id = pl.id AND e.soort = 'afsluiting')
 		FROM plans pl WHERE pl.gemeente IN (`+gph+`)`, "pl.household_id", func(rows *sql.Rows) error {
 		var pl mPlan
@@ -459,7 +461,7 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 	}
 
 	// Signals linked to a household.
-	err = byPerson(`SELECT s.household_id, s.created_at, s.triaged_at FROM signals s
+	err = scanRows(`SELECT s.household_id, s.created_at, s.triaged_at FROM signals s
 		WHERE s.gemeente IN (`+gph+`) AND s.household_id IS NOT NULL`, "s.household_id", func(rows *sql.Rows) error {
 		var hid string
 		var created, triaged time.Time
@@ -483,7 +485,7 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 	}
 
 	// Approved maatwerk spends.
-	err = byPerson(`SELECT sp.household_id, sp.decided_at FROM spends sp
+	err = scanRows(`SELECT sp.household_id, sp.decided_at FROM spends sp
 		WHERE sp.gemeente IN (`+gph+`) AND sp.status = 'goedgekeurd'`, "sp.household_id", func(rows *sql.Rows) error {
 		var hid string
 		var decided time.Time
@@ -503,7 +505,7 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 	}
 
 	// Latest evaluation per household.
-	err = byPerson(`SELECT e.household_id, e.id, e.datum, e.created_at, e.doelen_bereikt, e.doelen_totaal, e.tevredenheid
+	err = scanRows(`SELECT e.household_id, e.id, e.datum, e.created_at, e.doelen_bereikt, e.doelen_totaal, e.tevredenheid
 		FROM evaluations e WHERE e.gemeente IN (`+gph+`)`, "e.household_id", func(rows *sql.Rows) error {
 		var hid string
 		var ev mEval
