@@ -55,6 +55,7 @@ func main() {
 	pg := flag.String("pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL DSN (the benchmark makes and drops schema naober_bench)")
 	engines := flag.String("engines", "naober,duckdb,postgres,sqlite", "engines to run, comma separated")
 	runs := flag.Int("runs", 5, "runs per query and engine (the median is reported)")
+	slowRuns := flag.Int("slow-runs", 0, "runs per query on postgres and sqlite (default: -runs)")
 	only := flag.String("queries", "a,b,c,d,e", "queries to run")
 	flag.Parse()
 	if *data == "" {
@@ -101,7 +102,11 @@ func main() {
 			}
 			var times []time.Duration
 			var ans answer
-			for r := 0; r < *runs; r++ {
+			n := *runs
+			if *slowRuns > 0 && (e.Name() == "postgres" || e.Name() == "sqlite") {
+				n = *slowRuns
+			}
+			for r := 0; r < n; r++ {
 				t := time.Now()
 				a, err := e.Run(q.id, w)
 				d := time.Since(t)
