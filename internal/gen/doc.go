@@ -1,5 +1,5 @@
 // Package gen writes synthetic populations: `naober gen national` makes a
-// population of the Netherlands (default 18,000,000 residents in about 8.2
+// population of the Netherlands (default 18,000,000 residents in about 8.3
 // million households) over the real 2024 CBS gemeenten and wijken, with
 // provisions, costs and problem indicators for a window of months, as CSV
 // files that naober's monitor (monitor.LoadCSV), PostgreSQL
