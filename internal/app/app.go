@@ -178,6 +178,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure and send HSTS (set this behind a TLS-terminating proxy)")
 	sessionTTL := fs.Duration("session-ttl", 12*time.Hour, "how long a login lasts")
 	shutdown := fs.Duration("shutdown-timeout", 20*time.Second, "how long to let requests in flight finish on SIGTERM")
+	var mf monitorFlags
+	mf.register(fs)
 	if err := config.Parse(fs, args, getenv); err != nil {
 		return err
 	}
@@ -195,6 +197,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, SessionTTL: *sessionTTL, Secure: *secure || *tlsCert != ""}
+	stopMonitor, err := startMonitor(ctx, mf, srv, st, d.keyPath(), nil, log)
+	if err != nil {
+		return err
+	}
+	defer stopMonitor() // before the store closes
 	return serve(ctx, srv, *addr, *tlsCert, *tlsKey, *shutdown, log, stdout)
 }
 
@@ -249,6 +256,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same households")
 	households := fs.Int("households", demo.DefaultHouseholds, fmt.Sprintf("number of households known to the social domain (at most %d)", demo.MaxHouseholds))
 	dir := fs.String("dir", "./naober-demo", "directory for the demo database and key (wiped at start)")
+	var mf monitorFlags
+	mf.register(fs)
 	if err := config.Parse(fs, args, getenv); err != nil {
 		return err
 	}
@@ -289,6 +298,11 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stdout, "  %-11s %s  %s\n", lg.Role, lg.Email, lg.Password)
 	}
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, Banner: "Demo-omgeving met verzonnen gegevens"}
+	stopMonitor, err := startMonitor(ctx, mf, srv, st, d.keyPath(), []string{g.Code}, log)
+	if err != nil {
+		return err
+	}
+	defer stopMonitor() // before the store closes
 	return serve(ctx, srv, *addr, "", "", 10*time.Second, log, stdout)
 }
 

@@ -198,8 +198,8 @@ func (c Line) SVG() string {
 	if yText == nil {
 		yText = func(v float64) string { return thousands(int64(math.Round(v))) }
 	}
-	left, right, top := 56.0, 110.0, 12.0
-	bottom := 40.0
+	left, right, top := 56.0, 24.0, 12.0
+	bottom := 64.0 // month labels and the legend
 	legendH := 0.0
 	plotH := float64(h) - top - bottom - legendH
 	plotW := float64(w) - left - right
@@ -231,10 +231,10 @@ func (c Line) SVG() string {
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#b4b4b4" stroke-width="1"/>`, f1(left), f1(y(v)), f1(left+plotW), f1(y(v)))
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" font-size="12" fill="#1a1a1a">%s</text>`, f1(left-6), f1(y(v)+4), esc(yText(v)))
 	}
-	// x labels: at most about 8
+	// x labels: at most about 8, evenly spaced back from the last month
 	every := max(1, (n+7)/8)
 	for i, l := range c.XLabels {
-		if i%every != 0 && i != n-1 {
+		if (n-1-i)%every != 0 {
 			continue
 		}
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#535353" stroke-width="1"/>`, f1(x(i)), f1(top+plotH), f1(x(i)), f1(top+plotH+4))
@@ -246,7 +246,6 @@ func (c Line) SVG() string {
 		dash := dashes[si%len(dashes)]
 		var d strings.Builder
 		pen := false
-		lastX, lastY := -1.0, -1.0
 		for i, v := range s.Values {
 			if !v.OK {
 				pen = false
@@ -259,7 +258,6 @@ func (c Line) SVG() string {
 			}
 			fmt.Fprintf(&d, "%s,%s", f1(x(i)), f1(y(v.V)))
 			pen = true
-			lastX, lastY = x(i), y(v.V)
 		}
 		if d.Len() > 0 {
 			fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.5"`, strings.TrimSpace(d.String()), col)
@@ -272,9 +270,6 @@ func (c Line) SVG() string {
 			if v.OK {
 				b.WriteString(marker(si, x(i), y(v.V), col))
 			}
-		}
-		if lastX >= 0 {
-			fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="12" fill="%s">%s</text>`, f1(lastX+8), f1(lastY+4+float64(si%2)*0), col, esc(s.Name))
 		}
 	}
 	// legend under the axis: marker, dash and name per series

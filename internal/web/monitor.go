@@ -89,8 +89,10 @@ func monthName(m monitor.Month) string {
 	return maanden[m.Calendar()-1] + " " + strconv.Itoa(m.Year())
 }
 
+var maandenKort = []string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
+
 func monthShort(m monitor.Month) string {
-	return maanden[m.Calendar()-1][:3] + " " + strconv.Itoa(m.Year()%100)
+	return maandenKort[m.Calendar()-1] + " " + pad2(m.Year()%100)
 }
 
 func monthISO(m monitor.Month) string {
@@ -266,10 +268,12 @@ func (m *monCtx) readPeriod() {
 			m.Errors.Add("maanden", "kies 1, 3, 6, 12 of 24 maanden")
 		}
 	}
+	// Households by default: the monitor's question is how problems stack
+	// up in a household ("één gezin, één plan").
 	switch m.Q.Get("eenheid") {
-	case "", "personen":
+	case "personen":
 		m.Unit = monitor.Persons
-	case "huishoudens":
+	case "", "huishoudens":
 		m.Unit = monitor.Households
 	default:
 		m.Errors.Add("eenheid", "kies personen of huishoudens")
