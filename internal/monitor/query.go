@@ -3,9 +3,12 @@ package monitor
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -60,24 +63,44 @@ func (ix *Index) newCtx(s Scope, p Period) (*qctx, error) {
 			c.small = scopeMode == 1
 		}
 	}
+	// The scope's population, used by niet and by the cell keys; computed
+	// here so that parallel parts of a query only read the context.
+	c.pop = [2]*roaring.Bitmap{ix.alive, ix.hhAlive}
+	if !c.full {
+		c.pop = [2]*roaring.Bitmap{roaring.And(ix.alive, c.rng[Persons]), roaring.And(ix.hhAlive, c.rng[Households])}
+	}
 	return c, nil
 }
 
 // scopePop is everyone (or every household) in the scope.
-func (c *qctx) scopePop(u Unit) *roaring.Bitmap {
-	if c.pop[u] != nil {
-		return c.pop[u]
+func (c *qctx) scopePop(u Unit) *roaring.Bitmap { return c.pop[u] }
+
+// par runs fs on as many goroutines as there are processors (the engine is
+// sized for two cores), and waits for them.
+func par(fs ...func()) {
+	n := min(runtime.GOMAXPROCS(0), len(fs))
+	if n <= 1 {
+		for _, f := range fs {
+			f()
+		}
+		return
 	}
-	all := c.ix.alive
-	if u == Households {
-		all = c.ix.hhAlive
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(fs) {
+					return
+				}
+				fs[i]()
+			}
+		}()
 	}
-	if c.full {
-		c.pop[u] = all
-	} else {
-		c.pop[u] = roaring.And(all, c.rng[u])
-	}
-	return c.pop[u]
+	wg.Wait()
 }
 
 // restrict limits a full-range bitmap to the scope.
@@ -358,17 +381,22 @@ func (c *qctx) rows(r *roaring.Bitmap, u Unit, l Level, nodes []int, cf *CostFil
 	if u == Households {
 		all = ix.hhAlive
 	}
-	n := ix.counts(r, u, l, nodes)
-	pop := ix.counts(all, u, l, nodes)
-	ks := c.keys(r, u, l, nodes)
+	var n, pop []int64
+	var ks []uint64
 	var cost []int64
-	if cf != nil {
-		set := r
-		if u == Households {
-			set = c.members(r)
+	par(func() {
+		n = ix.counts(r, u, l, nodes)
+		pop = ix.counts(all, u, l, nodes)
+		ks = c.keys(r, u, l, nodes)
+	}, func() {
+		if cf != nil {
+			set := r
+			if u == Households {
+				set = c.members(r)
+			}
+			cost = c.costSums(set, l, nodes, *cf)
 		}
-		cost = c.costSums(set, l, nodes, *cf)
-	}
+	})
 	res := Result{Rows: make([]Row, len(nodes)), Total: Row{Area: ""}}
 	for j, i := range nodes {
 		row := Row{Area: ix.lv[l][i].code, Count: n[j], Population: pop[j], Key: ks[j]}
@@ -480,20 +508,24 @@ func (ix *Index) Stacking(u Unit, p Period, l Level, s Scope) ([]StackRow, Stack
 	}
 	l = levelFor(l, s)
 	nodes := ix.scopeNodes(l, s)
-	jw := c.union(ix.indicatorID(WetInd("jw")), u)
-	pw := c.union(ix.indicatorID(WetInd("pw")), u)
-	wmo := c.union(ix.indicatorID(WetInd("wmo")), u)
-	jp := roaring.And(jw, pw)
-	jm := roaring.And(jw, wmo)
-	pm := roaring.And(pw, wmo)
+	var jw, pw, wmo *roaring.Bitmap
+	par(func() { jw = c.union(ix.indicatorID(WetInd("jw")), u) },
+		func() { pw = c.union(ix.indicatorID(WetInd("pw")), u) },
+		func() { wmo = c.union(ix.indicatorID(WetInd("wmo")), u) })
+	var jp, jm, pm *roaring.Bitmap
+	par(func() { jp = roaring.And(jw, pw) }, func() { jm = roaring.And(jw, wmo) }, func() { pm = roaring.And(pw, wmo) })
 	all := roaring.And(jp, wmo)
 	sets := []*roaring.Bitmap{jw, pw, wmo, jp, jm, pm, all}
 	var n [7][]int64
 	var k [7][]uint64
+	var work []func()
 	for i, bm := range sets {
-		n[i] = ix.counts(bm, u, l, nodes)
-		k[i] = ix.xorWalk(bm, u, l, nodes)
+		work = append(work, func() {
+			n[i] = ix.counts(bm, u, l, nodes)
+			k[i] = ix.xorWalk(bm, u, l, nodes)
+		})
 	}
+	par(work...)
 	popAll := ix.alive
 	if u == Households {
 		popAll = ix.hhAlive
@@ -600,20 +632,29 @@ func (ix *Index) costs2(p Period, l Level, s Scope, by string, total bool) ([]Co
 	sort.Strings(names)
 	perNode := make([][]CostRow, len(nodes))
 	var out []CostRow
-	for _, g := range names {
-		cents := make([]int64, len(nodes))
-		for m := c.m0; m < c.m1; m++ {
-			for _, mi := range groups[g] {
-				col := ix.costs[m][mi]
-				if col == nil {
-					continue
+	type groupRes struct {
+		cents, n []int64
+		ks       []uint64
+	}
+	res := make([]groupRes, len(names))
+	var work []func()
+	for gi, g := range names {
+		work = append(work, func() {
+			cents := make([]int64, len(nodes))
+			for m := c.m0; m < c.m1; m++ {
+				for _, mi := range groups[g] {
+					if col := ix.costs[m][mi]; col != nil {
+						ix.colSums(col, l, nodes, cents)
+					}
 				}
-				ix.colSums(col, l, nodes, cents)
 			}
-		}
-		who := c.restrict(c.costUnion(by, g, groups[g]), Persons)
-		n := ix.counts(who, Persons, l, nodes)
-		ks := ix.xorWalk(who, Persons, l, nodes)
+			who := c.restrict(c.costUnion(by, g, groups[g]), Persons)
+			res[gi] = groupRes{cents: cents, n: ix.counts(who, Persons, l, nodes), ks: ix.xorWalk(who, Persons, l, nodes)}
+		})
+	}
+	par(work...)
+	for gi, g := range names {
+		cents, n, ks := res[gi].cents, res[gi].n, res[gi].ks
 		var tot CostRow
 		for j, i := range nodes {
 			if total {
