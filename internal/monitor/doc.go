@@ -18,35 +18,41 @@
 // one area). Persons without a buurt form a leaf that carries their wijk's
 // code at buurt level; persons without a wijk, one with the gemeente's code.
 //
-// Indicators. Per indicator and month there is one roaring bitmap over person
-// ordinals and one over household ordinals (a household has an indicator in a
-// month when any member has it). Consecutive months with the same set share
-// one bitmap. An indicator holds in a period when it holds in any month of
-// it; these unions are cached per period for the whole index and cut to a
-// query's scope (a scope of one gemeente is cut month by month instead, so it
-// touches only its own range).
+// Indicators. An indicator is a set of persons per month, stored as roaring
+// bitmaps over person ordinals: a full bitmap every six months and, for the
+// months between, the persons who come in and who leave (see indicator.go);
+// most facts run for many months, so this is a fifth of one bitmap per month.
+// An indicator holds in a period when it holds in any month of it; that
+// union is the period's first month plus everyone who comes in later. Unions
+// are cached per period for the whole index and cut to a query's scope (a
+// scope of a gemeente or a wijk is cut bitmap by bitmap instead, so it
+// touches only its own range). Households have no bitmaps of their own: a
+// household has an indicator when a member living in the scope has it, which
+// is the person set mapped to households (also cached).
 //
 // Expressions. Atoms are indicators; en/of/niet are bitmap And/Or/AndNot;
 // niet is relative to the scope's population (persons or households).
-// Counting households, an atom means "some member has it" while
+// Counting households, an atom means "some member (living in the scope) has
+// it" while
 // iemand(...) means "one member, in the scope, satisfies the inner
 // expression by themselves": the inner part is evaluated over persons and
 // lifted to their households. Unknown indicator codes are empty sets.
 //
 // Costs. Per month and measure (wet, taakveld, categorie) there is a column of
-// sorted person ordinals with their cents (int32 unless a value needs int64)
-// and a prefix sum every 128 entries: an area's total is two binary searches
-// and two short scans; a filtered total walks the smaller of the matched set
-// and the column. Costs of a household query are those of the members of the
+// sorted person ordinals with their cents (int32 unless a value needs int64);
+// a column with more entries than there are buurten also keeps cumulative
+// sums per buurt, so an area's total is one subtraction (a sparse column is
+// walked). A filtered total walks the smaller of the matched set and the
+// column. Costs of a household query are those of the members of the
 // matched households, each counted in the area the member lives in.
 //
 // Changes. ReplaceHousehold takes the write lock, removes the household's
 // old members (and new members from their old households) from every bitmap
-// and column, and adds the new ones in spare ordinals of their buurt, then
-// recomputes the household bits. When a buurt is full or a member lives in
-// an unknown area the index rebuilds itself from its own contents. Queries
-// take the read lock, so they see a household before or after a change,
-// never half of it.
+// and column, and adds the new ones in spare ordinals of their buurt (a
+// household moves when its first member in area order leaves). When a buurt
+// is full or a member lives in an unknown area the index rebuilds itself
+// from its own contents. The cache is cleared. Queries take the read lock,
+// so they see a household before or after a change, never half of it.
 //
 // # Disclosure control, and why differencing does not work
 //
