@@ -278,6 +278,7 @@ func (b *Builder) Build() (*Index, error) {
 		wide = wide || p.id > 0xffffffff
 	}
 	ix.personID = newIDs(int(pos), wide)
+	ix.pkeys = make([]uint64, pos)
 	ix.personHH = make([]uint32, pos)
 	ix.personNext = make([]uint32, pos)
 	wide = false
@@ -285,6 +286,7 @@ func (b *Builder) Build() (*Index, error) {
 		wide = wide || h.id > 0xffffffff
 	}
 	ix.hhID = newIDs(int(hpos), wide)
+	ix.hkeys = make([]uint64, hpos)
 	ix.hhHead = make([]uint32, hpos)
 	for i := range ix.hhHead {
 		ix.hhHead[i] = none
@@ -296,7 +298,7 @@ func (b *Builder) Build() (*Index, error) {
 		ix.hhAlive.AddRange(uint64(leafNodes[r].hlo), uint64(ix.leaves[r].hNext))
 	}
 	for g, h := range hhs {
-		ix.hhID.set(hhOrd[g], h.id)
+		ix.setHH(hhOrd[g], h.id)
 		lf := &ix.leaves[h.leaf]
 		lf.hKey ^= ix.hhKey(hhOrd[g])
 	}
@@ -306,7 +308,7 @@ func (b *Builder) Build() (*Index, error) {
 			continue
 		}
 		h := hhOrd[groupOf[pi]]
-		ix.personID.set(uint32(o), b.persons[pi].id)
+		ix.setPerson(uint32(o), b.persons[pi].id)
 		ix.personHH[o] = h
 		ix.personNext[o] = ix.hhHead[h]
 		ix.hhHead[h] = uint32(o)

@@ -32,8 +32,34 @@ func keyOf(id, a, b uint64) uint64 {
 	return mix64(mix64(id^a) + b)
 }
 
-func (ix *Index) personKey(ord uint32) uint64 { return keyOf(ix.personID.get(ord), ix.pkA, ix.pkB) }
-func (ix *Index) hhKey(ord uint32) uint64     { return keyOf(ix.hhID.get(ord), ix.hkA, ix.hkB) }
+func (ix *Index) personKey(ord uint32) uint64 { return ix.pkeys[ord] }
+func (ix *Index) hhKey(ord uint32) uint64     { return ix.hkeys[ord] }
+
+// setPerson and setHH record a source id and its record key; the keys are
+// kept per ordinal because computing them is most of a cell key's cost.
+func (ix *Index) setPerson(ord uint32, id uint64) {
+	ix.personID.set(ord, id)
+	ix.pkeys[ord] = 0
+	if id != 0 {
+		ix.pkeys[ord] = keyOf(id, ix.pkA, ix.pkB)
+	}
+}
+
+func (ix *Index) setHH(ord uint32, id uint64) {
+	ix.hhID.set(ord, id)
+	ix.hkeys[ord] = 0
+	if id != 0 {
+		ix.hkeys[ord] = keyOf(id, ix.hkA, ix.hkB)
+	}
+}
+
+// xorKeys XORs keys at ordinals vs into k.
+func xorKeys(keys []uint64, vs []uint32, k uint64) uint64 {
+	for _, v := range vs {
+		k ^= keys[v]
+	}
+	return k
+}
 
 // ids holds source ids by ordinal: 4 bytes each while every id fits in 32
 // bits (the national data's row numbers do), 8 otherwise.
@@ -74,17 +100,3 @@ func (d *ids) set(i uint32, v uint64) {
 func (d *ids) len() int { return len(d.u32) + len(d.u64) }
 
 func (d *ids) bytes() int64 { return int64(cap(d.u32))*4 + int64(cap(d.u64))*8 }
-
-// xorKeys XORs the record keys of the ids at ordinals vs into k.
-func (d *ids) xorKeys(vs []uint32, a, b, k uint64) uint64 {
-	if d.u64 != nil {
-		for _, v := range vs {
-			k ^= keyOf(d.u64[v], a, b)
-		}
-		return k
-	}
-	for _, v := range vs {
-		k ^= keyOf(uint64(d.u32[v]), a, b)
-	}
-	return k
-}

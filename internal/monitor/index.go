@@ -36,6 +36,8 @@ type Index struct {
 	hhAlive *roaring.Bitmap // household ordinals in use
 
 	personID   ids      // by person ordinal: source id
+	pkeys      []uint64 // by person ordinal: record key
+	hkeys      []uint64 // by household ordinal: record key
 	personHH   []uint32 // by person ordinal: household ordinal
 	personNext []uint32 // next member of the same household, or none
 	hhID       ids      // by household ordinal: source id
@@ -266,6 +268,7 @@ func (ix *Index) Stats() Stats {
 		Months:     ix.months,
 	}
 	var b int64
+	b += int64(cap(ix.pkeys)+cap(ix.hkeys)) * 8
 	b += ix.personID.bytes() + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4
 	b += ix.hhID.bytes() + int64(cap(ix.hhHead))*4 + int64(len(ix.hhOut))*24
 	b += int64(ix.alive.GetSizeInBytes() + ix.hhAlive.GetSizeInBytes() + ix.hhEval.GetSizeInBytes())
@@ -448,7 +451,7 @@ func (ix *Index) indicatorID(code string) int {
 func (ix *Index) breakdown() string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	arrays := ix.personID.bytes() + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4 +
+	arrays := int64(cap(ix.pkeys)+cap(ix.hkeys))*8 + ix.personID.bytes() + int64(cap(ix.personHH))*4 + int64(cap(ix.personNext))*4 +
 		ix.hhID.bytes() + int64(cap(ix.hhHead))*4 + int64(len(ix.hhOut))*24
 	var pb, nb int64
 	for _, ind := range ix.inds {

@@ -280,9 +280,9 @@ func (ix *Index) xorWalk(bm *roaring.Bitmap, u Unit, l Level, nodes []int) []uin
 	if len(nodes) == 0 {
 		return out
 	}
-	d, a, b := &ix.personID, ix.pkA, ix.pkB
+	keys := ix.pkeys
 	if u == Households {
-		d, a, b = &ix.hhID, ix.hkA, ix.hkB
+		keys = ix.hkeys
 	}
 	j := 0
 	_, hi := ix.span(l, nodes[0], u)
@@ -296,7 +296,7 @@ func (ix *Index) xorWalk(bm *roaring.Bitmap, u Unit, l Level, nodes []int) []uin
 			if vs[k-1] >= hi {
 				k, _ = slices.BinarySearch(vs, hi)
 			}
-			out[j] = d.xorKeys(vs[:k], a, b, out[j])
+			out[j] = xorKeys(keys, vs[:k], out[j])
 			vs = vs[k:]
 			if len(vs) > 0 {
 				for vs[0] >= hi {

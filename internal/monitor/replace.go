@@ -54,7 +54,7 @@ func (ix *Index) ReplaceHousehold(h HouseholdInput, members []PersonInput) error
 		}
 		hl := ix.leafByArea(minArea(ms))
 		ho, _ := ix.allocHH(hl)
-		ix.hhID.set(ho, h.ID)
+		ix.setHH(ho, h.ID)
 		ix.hhHead[ho] = none
 		ix.hhAlive.Add(ho)
 		ix.leaves[hl].hKey ^= ix.hhKey(ho)
@@ -224,7 +224,7 @@ func (ix *Index) removePerson(p uint32) {
 	ix.leaves[r].pFree = append(ix.leaves[r].pFree, p)
 	ix.alive.Remove(p)
 	delete(ix.byPerson, ix.personID.get(p))
-	ix.personID.set(p, 0)
+	ix.setPerson(p, 0)
 	ix.personHH[p] = none
 	ix.personNext[p] = none
 }
@@ -237,7 +237,7 @@ func (ix *Index) removeHousehold(ho uint32) {
 	ix.leaves[r].hFree = append(ix.leaves[r].hFree, ho)
 	ix.hhAlive.Remove(ho)
 	delete(ix.byHH, ix.hhID.get(ho))
-	ix.hhID.set(ho, 0)
+	ix.setHH(ho, 0)
 	ix.hhHead[ho] = none
 }
 
@@ -251,7 +251,7 @@ func (ix *Index) moveHousehold(ho uint32, r int) bool {
 	head := ix.hhHead[ho]
 	ix.hhHead[ho] = none
 	ix.removeHousehold(ho)
-	ix.hhID.set(nh, in.ID)
+	ix.setHH(nh, in.ID)
 	ix.hhHead[nh] = head
 	ix.hhAlive.Add(nh)
 	ix.leaves[r].hKey ^= ix.hhKey(nh)
@@ -298,7 +298,7 @@ func (ix *Index) internDomain(d string) *zrmCol {
 func (ix *Index) addPerson(in PersonInput, ho uint32) {
 	r := ix.leafByArea(in.Area)
 	p, _ := ix.allocPerson(r)
-	ix.personID.set(p, in.ID)
+	ix.setPerson(p, in.ID)
 	ix.personHH[p] = ho
 	ix.personNext[p] = ix.hhHead[ho]
 	ix.hhHead[ho] = p
@@ -383,6 +383,7 @@ func (ix *Index) adopt(n *Index) {
 	ix.alive, ix.hhAlive = n.alive, n.hhAlive
 	ix.personID, ix.personHH, ix.personNext = n.personID, n.personHH, n.personNext
 	ix.hhID, ix.hhHead = n.hhID, n.hhHead
+	ix.pkeys, ix.hkeys = n.pkeys, n.hkeys
 	ix.inds, ix.indByID = n.inds, n.indByID
 	ix.meas, ix.measByKey, ix.costs = n.meas, n.measByKey, n.costs
 	ix.doms, ix.domByKey, ix.zrm = n.doms, n.domByKey, n.zrm
