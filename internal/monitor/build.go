@@ -14,10 +14,10 @@ import (
 type Builder struct {
 	secret  uint64
 	period  *Period
-	persons []pin
-	facts   []factRec
-	costs   []costRec
-	zrms    []zrmRec
+	persons chunks[pin] // every chunk full but the last: index i is at(i)
+	facts   chunks[factRec]
+	costs   chunks[costRec]
+	zrms    chunks[zrmRec]
 
 	areaID map[Area]uint32
 	areas  []Area
@@ -76,7 +76,7 @@ func NewBuilder(secret uint64) *Builder {
 func (b *Builder) SetPeriod(p Period) { b.period = &p }
 
 // Len is the number of persons added so far.
-func (b *Builder) Len() int { return len(b.persons) }
+func (b *Builder) Len() int { return b.persons.len() }
 
 func intern[K comparable](m map[K]uint32, list *[]K, k K) uint32 {
 	if id, ok := m[k]; ok {
@@ -92,29 +92,33 @@ func intern[K comparable](m map[K]uint32, list *[]K, k K) uint32 {
 // created on first mention. Adding the same person id twice makes Build fail.
 func (b *Builder) Add(p PersonInput) {
 	r := pin{id: p.ID, hh: p.Household, area: intern(b.areaID, &b.areas, p.Area)}
-	r.f0 = uint32(len(b.facts))
+	r.f0 = b.facts.begin(len(p.Facts))
+	r.f1 = r.f0
 	for _, f := range p.Facts {
 		if f.To <= f.From {
 			continue
 		}
-		b.facts = append(b.facts, factRec{ind: intern(b.indID, &b.inds, f.Indicator), from: f.From, to: f.To})
+		b.facts.push(factRec{ind: intern(b.indID, &b.inds, f.Indicator), from: f.From, to: f.To})
+		r.f1++
 	}
-	r.f1 = uint32(len(b.facts))
-	r.c0 = uint32(len(b.costs))
+	r.c0 = b.costs.begin(len(p.Costs))
+	r.c1 = r.c0
 	for _, c := range p.Costs {
 		if c.Cents == 0 {
 			continue
 		}
 		k := measureKey{c.Wet, c.Taakveld, c.Categorie}
-		b.costs = append(b.costs, costRec{month: c.Month, meas: intern(b.measID, &b.meas, k), cents: c.Cents})
+		b.costs.push(costRec{month: c.Month, meas: intern(b.measID, &b.meas, k), cents: c.Cents})
+		r.c1++
 	}
-	r.c1 = uint32(len(b.costs))
-	r.z0 = uint32(len(b.zrms))
+	r.z0 = b.zrms.begin(len(p.ZRM))
+	r.z1 = r.z0
 	for _, z := range p.ZRM {
-		b.zrms = append(b.zrms, zrmRec{dom: intern(b.domID, &b.doms, z.Domain), first: int8(z.First), latest: int8(z.Latest)})
+		b.zrms.push(zrmRec{dom: intern(b.domID, &b.doms, z.Domain), first: int8(z.First), latest: int8(z.Latest)})
+		r.z1++
 	}
-	r.z1 = uint32(len(b.zrms))
-	b.persons = append(b.persons, r)
+	b.persons.begin(1)
+	b.persons.push(r)
 }
 
 // AddHousehold sets a household's outcomes. A household no person belongs
@@ -139,23 +143,23 @@ func (b *Builder) months() Period {
 		return *b.period
 	}
 	lo, hi := Month(1<<30), Month(-1<<30)
-	for _, f := range b.facts {
+	b.facts.each(func(f *factRec) {
 		lo = min(lo, f.from)
 		hi = max(hi, f.from+1)
-	}
-	for _, c := range b.costs {
+	})
+	b.costs.each(func(c *costRec) {
 		lo = min(lo, c.month)
 		hi = max(hi, c.month+1)
-	}
+	})
 	if hi < lo {
 		return Period{}
 	}
 	base := hi
-	for _, f := range b.facts {
+	b.facts.each(func(f *factRec) {
 		if f.to <= base+12 {
 			hi = max(hi, f.to)
 		}
-	}
+	})
 	return Period{lo, hi}
 }
 
@@ -163,11 +167,9 @@ func (b *Builder) months() Period {
 // contiguous range (with room to grow) and builds the bitmaps. The Builder
 // should not be used afterwards.
 func (b *Builder) Build() (*Index, error) {
-	n := len(b.persons)
-	ids := make([]uint64, n)
-	for i, p := range b.persons {
-		ids[i] = p.id
-	}
+	n := b.persons.len()
+	ids := make([]uint64, 0, n)
+	b.persons.each(func(p *pin) { ids = append(ids, p.id) })
 	slices.Sort(ids)
 	for i := 1; i < n; i++ {
 		if ids[i] == ids[i-1] {
@@ -198,7 +200,7 @@ func (b *Builder) Build() (*Index, error) {
 		byHH[i] = uint32(i)
 	}
 	slices.SortFunc(byHH, func(x, y uint32) int {
-		px, py := &b.persons[x], &b.persons[y]
+		px, py := b.persons.at(int(x)), b.persons.at(int(y))
 		if c := cmp.Compare(px.hh, py.hh); c != 0 {
 			return c
 		}
@@ -214,8 +216,8 @@ func (b *Builder) Build() (*Index, error) {
 	var hhs []hhRec
 	groupOf := make([]uint32, n) // person index -> household group
 	for i, pi := range byHH {
-		p := &b.persons[pi]
-		if i == 0 || b.persons[byHH[i-1]].hh != p.hh {
+		p := b.persons.at(int(pi))
+		if i == 0 || b.persons.at(int(byHH[i-1])).hh != p.hh {
 			hhs = append(hhs, hhRec{id: p.hh, leaf: leafOfArea[p.area]})
 		}
 		groupOf[pi] = uint32(len(hhs) - 1)
@@ -225,7 +227,7 @@ func (b *Builder) Build() (*Index, error) {
 	pCount := make([]int, na)
 	hCount := make([]int, na)
 	for _, pi := range byHH {
-		pCount[leafOfArea[b.persons[pi].area]]++
+		pCount[leafOfArea[b.persons.at(int(pi)).area]]++
 	}
 	for _, h := range hhs {
 		hCount[h.leaf]++
@@ -266,7 +268,7 @@ func (b *Builder) Build() (*Index, error) {
 			byOrd[i] = none
 		}
 		for _, pi := range byHH {
-			r := leafOfArea[b.persons[pi].area]
+			r := leafOfArea[b.persons.at(int(pi)).area]
 			byOrd[next[r]] = pi
 			next[r]++
 		}
@@ -274,9 +276,7 @@ func (b *Builder) Build() (*Index, error) {
 	byHH = nil
 
 	wide := false
-	for _, p := range b.persons {
-		wide = wide || p.id > 0xffffffff
-	}
+	b.persons.each(func(p *pin) { wide = wide || p.id > 0xffffffff })
 	ix.personID = newIDs(int(pos), wide)
 	ix.pkeys = make([]uint64, pos)
 	ix.personHH = make([]uint32, pos)
@@ -308,7 +308,7 @@ func (b *Builder) Build() (*Index, error) {
 			continue
 		}
 		h := hhOrd[groupOf[pi]]
-		ix.setPerson(uint32(o), b.persons[pi].id)
+		ix.setPerson(uint32(o), b.persons.at(int(pi)).id)
 		ix.personHH[o] = h
 		ix.personNext[o] = ix.hhHead[h]
 		ix.hhHead[h] = uint32(o)
@@ -411,9 +411,9 @@ func (ix *Index) buildIndicators(b *Builder, byOrd []uint32) {
 		if pi == none {
 			continue
 		}
-		p := &b.persons[pi]
+		p := b.persons.at(int(pi))
 		runs = runs[:0]
-		for _, f := range b.facts[p.f0:p.f1] {
+		for _, f := range b.facts.slice(p.f0, p.f1) {
 			from, to := max(f.from, per.From), min(f.to, per.To)
 			if from < to {
 				runs = append(runs, run{ind: f.ind, from: int(from - per.From), to: int(to - per.From)})
@@ -478,11 +478,11 @@ func (ix *Index) buildCosts(b *Builder, byOrd []uint32) {
 		if pi == none {
 			continue
 		}
-		p := &b.persons[pi]
+		p := b.persons.at(int(pi))
 		if p.c0 == p.c1 {
 			continue
 		}
-		tmp = append(tmp[:0], b.costs[p.c0:p.c1]...)
+		tmp = append(tmp[:0], b.costs.slice(p.c0, p.c1)...)
 		slices.SortFunc(tmp, func(x, y costRec) int {
 			if c := cmp.Compare(x.month, y.month); c != 0 {
 				return c
@@ -547,8 +547,8 @@ func (ix *Index) buildZRM(b *Builder, byOrd []uint32) {
 		if pi == none {
 			continue
 		}
-		p := &b.persons[pi]
-		for _, z := range b.zrms[p.z0:p.z1] {
+		p := b.persons.at(int(pi))
+		for _, z := range b.zrms.slice(p.z0, p.z1) {
 			c := ix.zrm[z.dom]
 			if k := len(c.ords); k > 0 && c.ords[k-1] == uint32(o) {
 				// Last one wins for a repeated domain.
