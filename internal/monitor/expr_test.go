@@ -172,3 +172,28 @@ func TestConcurrentReplace(t *testing.T) {
 	wg.Wait()
 	checkAll(t, rng, ix, r, 10)
 }
+
+func TestEmptyIndexGrows(t *testing.T) {
+	ix, err := NewBuilder(1).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Count(Query{Expr: "wet:wmo", Period: testPer, Level: ByBuurt})
+	if err != nil || len(res.Rows) != 0 || res.Total.Count != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p := PersonInput{ID: 7, Area: Area{"GM0001", "WK000101", "BU00010101"}, Facts: []Fact{{WetInd("wmo"), testPer.From, testPer.To}}}
+	if err := ix.ReplaceHousehold(HouseholdInput{ID: 3}, []PersonInput{p}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = ix.Count(Query{Expr: "wet:wmo", Unit: Households, Period: testPer, Level: ByBuurt})
+	if err != nil || len(res.Rows) != 1 || res.Total.Count != 1 || res.Rows[0].Area != "BU00010101" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if err := ix.ReplaceHousehold(HouseholdInput{ID: 3}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := ix.Stats(); st.Persons != 0 || st.Households != 0 {
+		t.Fatalf("%+v", st)
+	}
+}

@@ -365,6 +365,11 @@ func (ix *Index) rebuild(h HouseholdInput, ms []PersonInput) error {
 	if len(ms) > 0 {
 		b.AddHousehold(h)
 	}
+	// Keep the months the index had (facts outside them were dropped as
+	// they came in); an index that had none takes the new members' months.
+	if ix.months.Months() == 0 {
+		b.period = nil
+	}
 	n, err := b.Build()
 	if err != nil {
 		return fmt.Errorf("monitor: rebuild: %w", err)
