@@ -320,9 +320,8 @@ func (b *Builder) Build() (*Index, error) {
 	}
 	groupOf = nil
 
-	ix.buildIndicators(b, byOrd)
-	ix.buildCosts(b, byOrd)
-	ix.buildZRM(b, byOrd)
+	// Independent parts, on both cores.
+	par(func() { ix.buildIndicators(b, byOrd) }, func() { ix.buildCosts(b, byOrd) }, func() { ix.buildZRM(b, byOrd) })
 
 	ix.hhEval = roaring.New()
 	ix.hhOut = map[uint32]outcome{}
