@@ -279,13 +279,23 @@ func BenchmarkOutcomes(b *testing.B) {
 	})
 }
 
+// BenchmarkReplaceHousehold replaces existing households in their own buurt
+// with 1–4 new members, as case work does.
 func BenchmarkReplaceHousehold(b *testing.B) {
 	ix := benchIndex(b)
 	rng := rand.New(rand.NewPCG(1, 1))
 	next := uint64(1 << 50)
+	ix.mu.Lock()
+	ix.ensureLookups() // once per index, not per change
+	hhs := ix.hhAlive.ToArray()
+	ix.mu.Unlock()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		h, ms := randHousehold(rng, uint64(1+rng.IntN(100000)), &next, []Area{{"GM0100", "WK010003", "BU01000301"}})
+		ix.mu.RLock()
+		ho := hhs[rng.IntN(len(hhs))]
+		id, area := ix.hhID.get(ho), ix.leaves[ix.hhLeafOf(ho)].area
+		ix.mu.RUnlock()
+		h, ms := randHousehold(rng, id, &next, []Area{area})
 		if err := ix.ReplaceHousehold(h, ms); err != nil {
 			b.Fatal(err)
 		}
