@@ -194,8 +194,31 @@ func (c *qctx) eval(e *exprNode, u Unit) *roaring.Bitmap {
 	return roaring.New()
 }
 
+// liftDense is the size from which lift goes through a plain bitset (a
+// variable so tests can take both paths).
+var liftDense uint64 = 1 << 16
+
 // lift maps persons to their households, within the scope.
 func (c *qctx) lift(p *roaring.Bitmap) *roaring.Bitmap {
+	if p.GetCardinality() > liftDense {
+		// Many persons: set bits in a plain bitset and compress once.
+		dense := make([]uint64, (c.ix.hhID.len()+63)/64)
+		buf := make([]uint32, 4096)
+		it := p.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, v := range buf[:n] {
+				h := c.ix.personHH[v]
+				dense[h>>6] |= 1 << (h & 63)
+			}
+		}
+		bm := roaring.New()
+		bm.FromDense(dense, true)
+		bm.RunOptimize()
+		if !c.full {
+			bm.And(c.rng[Households])
+		}
+		return bm
+	}
 	out := make([]uint32, 0, p.GetCardinality())
 	sorted := true
 	buf := make([]uint32, 1024)
@@ -692,17 +715,21 @@ func (c *qctx) costUnion(by, g string, ms []int) *roaring.Bitmap {
 	if bm := c.ix.cache.get(key); bm != nil {
 		return bm
 	}
-	var parts []*roaring.Bitmap
+	// Set bits in a plain bitset (one store per entry), then compress once:
+	// far cheaper than a roaring bitmap per column and a union.
+	dense := make([]uint64, (c.ix.personID.len()+63)/64)
 	for m := c.m0; m < c.m1; m++ {
 		for _, mi := range ms {
-			if col := c.ix.costs[m][mi]; col != nil && len(col.ords) > 0 {
-				bm := roaring.New()
-				bm.AddMany(col.ords)
-				parts = append(parts, bm)
+			if col := c.ix.costs[m][mi]; col != nil {
+				for _, v := range col.ords {
+					dense[v>>6] |= 1 << (v & 63)
+				}
 			}
 		}
 	}
-	bm := roaring.FastOr(parts...)
+	bm := roaring.New()
+	bm.FromDense(dense, true)
+	bm.RunOptimize()
 	c.ix.cache.put(key, bm)
 	return bm
 }

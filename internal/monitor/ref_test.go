@@ -694,9 +694,10 @@ func randPeriod(rng *rand.Rand) Period {
 func checkAll(t *testing.T, rng *rand.Rand, ix *Index, r *refData, rounds int) {
 	t.Helper()
 	v := r.view()
-	defer func() { scopeMode = 0 }()
+	defer func() { scopeMode, liftDense = 0, 1<<16 }()
 	for round := 0; round < rounds; round++ {
 		scopeMode = rng.IntN(3)
+		liftDense = []uint64{0, 1 << 16}[rng.IntN(2)]
 		text := randExpr(rng, 3)
 		if rng.IntN(10) == 0 {
 			text = ""
