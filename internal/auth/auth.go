@@ -63,7 +63,7 @@ const (
 	WritePersons                    // create and change them
 	ReadAudit                       // search the audit log
 	ManageUsers                     // add users and roles
-	ReadMonitor                     // aggregates (later issues)
+	ReadMonitor                     // the population monitor: disclosure-controlled aggregates only
 	ReportSignal                    // report a concern to the wijkteam
 	ApproveSpend                    // decide on a maatwerk spend (never one's own)
 	ApproveLarge                    // decide on a spend above the budget's threshold
