@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"naober.nl/naober/internal/nlfmt"
 )
 
 // Cents is an amount of money in euro cents. naober never uses floats for
@@ -21,16 +23,8 @@ func (c Cents) Plain() string {
 	if neg {
 		v = -v
 	}
-	whole := strconv.FormatInt(v/100, 10)
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
 	frac := v % 100
-	s := b.String() + "," + string(rune('0'+frac/10)) + string(rune('0'+frac%10))
+	s := nlfmt.Int(v/100) + "," + string(rune('0'+frac/10)) + string(rune('0'+frac%10))
 	if neg {
 		return "-" + s
 	}

@@ -12,6 +12,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"naober.nl/naober/internal/nlfmt"
 )
 
 // Value is one number on a chart; OK false means "not published" and is
@@ -196,7 +198,7 @@ func (c Line) SVG() string {
 	}
 	yText := c.YText
 	if yText == nil {
-		yText = func(v float64) string { return thousands(int64(math.Round(v))) }
+		yText = func(v float64) string { return nlfmt.Int(int64(math.Round(v))) }
 	}
 	left, right, top := 56.0, 24.0, 12.0
 	bottom := 64.0 // month labels and the legend
@@ -317,21 +319,4 @@ func niceStep(raw float64) float64 {
 		}
 	}
 	return 10 * p
-}
-
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

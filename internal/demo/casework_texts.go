@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"naober.nl/naober/internal/casework"
+	"naober.nl/naober/internal/nlfmt"
 	"naober.nl/naober/internal/people"
 )
 
@@ -86,15 +87,7 @@ func title(p people.Person) string {
 
 // euro formats whole euros: "€ 1.400".
 func euro(c casework.Cents) string {
-	s := strconv.FormatInt(c.Euros(), 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return "€ " + b.String()
+	return "€ " + nlfmt.Int(c.Euros())
 }
 
 // numberWord writes small numbers as words, the way people say them.

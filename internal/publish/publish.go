@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"naober.nl/naober/internal/monitor"
+	"naober.nl/naober/internal/nlfmt"
 )
 
 // Kind is what a column holds.
@@ -202,24 +203,7 @@ func (c Cell) String() string {
 }
 
 // Thousands writes n with dots between groups of three: 1.234.567.
-func Thousands(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteString("-")
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func Thousands(n int64) string { return nlfmt.Int(n) }
 
 // Euro formats cents as € 1.234,56 (negative: -€ 1.234,56).
 func Euro(cents int64) string {
