@@ -40,6 +40,8 @@ Commands:
   backup    write a consistent copy of a live SQLite database
   gen       generate data: naober gen national --persons N --out DIR writes a
             synthetic population of the Netherlands as CSV
+  import    read the gemeente's data traffic: naober import istandaarden|spreadsheet|postcodes
+  export    write data for others: naober export monitor-extract|allocation
   help      show this text; naober <command> -h explains its flags
 
 Every flag has an environment twin: --db is NAOBER_DB, --key-file is NAOBER_KEY_FILE.
@@ -66,6 +68,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, rest, getenv, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, getenv, stdin, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		if len(rest) > 0 {
 			return Run(ctx, []string{rest[0], "-h"}, getenv, stdin, stdout, stderr)

@@ -81,6 +81,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.routesAPI(rt)
 	s.routesCasework(rt)
 	s.routesMonitor(rt)
+	s.routesExchange(rt)
 	s.routes = rt
 	if s.openAPIDoc, err = buildOpenAPI(rt.api); err != nil {
 		return nil, err
