@@ -155,6 +155,7 @@ type Allocation struct {
 	Categorie           string      `json:"categorie"` // JZ020 / WMO020
 	Code                string      `json:"productcode,omitempty"`
 	Toewijzingsdatum    people.Date `json:"toewijzingsdatum"`
+	Toewijzingstijd     string      `json:"toewijzingstijd,omitempty"` // "12:34:56", required in a 301; the writer uses "00:00:00" when empty
 	Ingangsdatum        people.Date `json:"ingangsdatum"`
 	Einddatum           people.Date `json:"einddatum"` // zero: open-ended
 	Volume              *int        `json:"volume,omitempty"`
