@@ -69,13 +69,14 @@ const (
 	ApproveLarge                    // decide on a spend above the budget's threshold
 	ManageTeam                      // teams, budgets and client profiles
 	ReadSensitive                   // notes marked sensitive
+	ImportExchange                  // import iJw/iWmo messages; the report holds no personal data, so this grants no reading of persons
 )
 
 var grants = map[Role][]Permission{
 	Regisseur:  {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend},
 	Teamleider: {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend, ApproveLarge, ManageTeam, ReadSensitive},
 	Beleid:     {ReadMonitor, ReportSignal},
-	Beheer:     {ReadAudit, ManageUsers, ManageTeam, ReportSignal},
+	Beheer:     {ReadAudit, ManageUsers, ManageTeam, ReportSignal, ImportExchange},
 	Melder:     {ReportSignal},
 }
 
