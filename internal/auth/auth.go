@@ -59,17 +59,17 @@ func (r Role) Label() string {
 type Permission int
 
 const (
-	ReadPersons   Permission = iota // see and search persons and households
-	WritePersons                    // create and change them
-	ReadAudit                       // search the audit log
-	ManageUsers                     // add users and roles
-	ReadMonitor                     // the population monitor: disclosure-controlled aggregates only
-	ReportSignal                    // report a concern to the wijkteam
-	ApproveSpend                    // decide on a maatwerk spend (never one's own)
-	ApproveLarge                    // decide on a spend above the budget's threshold
-	ManageTeam                      // teams, budgets and client profiles
-	ReadSensitive                   // notes marked sensitive
-	ImportExchange                  // import iJw/iWmo messages; the report holds no personal data, so this grants no reading of persons
+	ReadPersons    Permission = iota // see and search persons and households
+	WritePersons                     // create and change them
+	ReadAudit                        // search the audit log
+	ManageUsers                      // add users and roles
+	ReadMonitor                      // the population monitor: disclosure-controlled aggregates only
+	ReportSignal                     // report a concern to the wijkteam
+	ApproveSpend                     // decide on a maatwerk spend (never one's own)
+	ApproveLarge                     // decide on a spend above the budget's threshold
+	ManageTeam                       // teams, budgets and client profiles
+	ReadSensitive                    // notes marked sensitive
+	ImportExchange                   // import iJw/iWmo messages; the report holds no personal data, so this grants no reading of persons
 )
 
 var grants = map[Role][]Permission{
