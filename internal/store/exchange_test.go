@@ -171,3 +171,229 @@ func TestExchangeApplyAllocationStartStop(t *testing.T) {
 		}
 	})
 }
+
+func exDump(t *testing.T, s *store.Store) map[string][]string {
+	t.Helper()
+	d, err := s.DumpForTest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func exSameDump(t *testing.T, what string, a, b map[string][]string) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Fatalf("%s: tables %d vs %d", what, len(a), len(b))
+	}
+	for tb, rows := range a {
+		other := b[tb]
+		if len(rows) != len(other) {
+			t.Fatalf("%s: table %s has %d rows, was %d", what, tb, len(other), len(rows))
+		}
+		for i := range rows {
+			if rows[i] != other[i] {
+				t.Fatalf("%s: table %s row %d changed:\n%s\n%s", what, tb, i, rows[i], other[i])
+			}
+		}
+	}
+}
+
+func TestExchangeDeclarationForUnknownAllocations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		res, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "JW323.xml", exJW323())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two clients known only by BSN, four allocations naober never saw.
+		if res.PersonsCreated != 2 || res.HouseholdsCreated != 2 || res.Unplaced != 2 || res.ProvisionsCreated != 4 || res.ClaimsCreated != 4 {
+			t.Fatalf("323 result: %+v", res)
+		}
+		for _, c := range exJW323().Declaration.Claims {
+			hits, err := s.FindByBSN(ctx, f.regisseur, c.BSN)
+			if err != nil || len(hits) != 1 {
+				t.Fatalf("person %s: %v %v", c.BSN, hits, err)
+			}
+			if hits[0].Achternaam != "" || !hits[0].Geboortedatum.IsZero() || hits[0].Bron != people.SourceExchange {
+				t.Fatalf("bare person: %+v", hits[0].Person)
+			}
+			ex, err := s.HouseholdExchange(ctx, f.regisseur, hits[0].HouseholdID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found bool
+			for id, x := range ex {
+				if x.Toewijzingnummer != c.ToewijzingNummer {
+					continue
+				}
+				found = true
+				pv, err := s.GetProvision(ctx, f.regisseur, id)
+				if err != nil || pv.Wet != "jw" || pv.Categorie != c.Categorie || pv.Productcode != c.Code || pv.Start != c.Begin || pv.Status != "gestart" ||
+					pv.AanbiederAGB != "65656055" || pv.Taakveld != "6.751" {
+					t.Fatalf("provision from 323: %+v %v", pv, err)
+				}
+				if len(x.Claims) != 1 {
+					t.Fatalf("claims: %+v", x.Claims)
+				}
+				cl := x.Claims[0]
+				if cl.Referentienummer != c.ReferentieNummer || cl.Begin != c.Begin || cl.Eind != c.Eind || cl.Volume != c.Volume || cl.Eenheid != c.Eenheid ||
+					cl.TariefCents != c.TariefCents || cl.BedragCents != c.BedragCents || cl.Declaratienummer != "DN001" || cl.AanbiederAGB != "65656055" {
+					t.Fatalf("claim: %+v want %+v", cl, c)
+				}
+			}
+			if !found {
+				t.Fatalf("no provision %s", c.ToewijzingNummer)
+			}
+		}
+
+		// A credit line in a later declaration cancels RN001: negative, idempotent per reference.
+		credit := exJW323()
+		credit.ID = "765432199"
+		c := credit.Declaration.Claims[0]
+		c.ReferentieNummer, c.VorigReferentie, c.BedragCents = "RN101", "RN001", -5000
+		credit.Declaration.Claims = []exchange.Claim{c}
+		credit.Declaration.TotaalCents = -5000
+		if res, err = s.ApplyMessage(ctx, f.beheer, "GM0384", "credit.xml", credit); err != nil || res.ClaimsCreated != 1 || res.ProvisionsCreated != 0 || res.PersonsCreated != 0 {
+			t.Fatalf("credit: %+v %v", res, err)
+		}
+		hits, _ := s.FindByBSN(ctx, f.regisseur, "999900006")
+		ex, _ := s.HouseholdExchange(ctx, f.regisseur, hits[0].HouseholdID)
+		var total int64
+		for _, x := range ex {
+			total += x.DeclaredCents()
+		}
+		if total != 24000 {
+			t.Fatalf("declared after credit: %d", total)
+		}
+		// The same lines under another message id count once.
+		again := exJW323()
+		again.ID = "765432200"
+		res, err = s.ApplyMessage(ctx, f.beheer, "GM0384", "again.xml", again)
+		if err != nil || res.ClaimsCreated != 0 || len(res.Warnings) != 4 {
+			t.Fatalf("same lines again: %+v %v", res, err)
+		}
+		// A total that is not the sum is refused.
+		bad := exJW323()
+		bad.ID = "1"
+		bad.Declaration.TotaalCents = 1
+		if _, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "bad.xml", bad); err == nil {
+			t.Fatal("wrong total accepted")
+		}
+	})
+}
+
+func TestExchangeReimportChangesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		msgs := []*exchange.Message{exJW301(), exJW323()}
+		for _, m := range msgs {
+			if _, err := s.ApplyMessage(ctx, f.beheer, "GM0384", m.Name()+".xml", m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := exDump(t, s)
+		for _, m := range []*exchange.Message{exJW301(), exJW323()} {
+			res, err := s.ApplyMessage(ctx, f.beheer, "GM0384", m.Name()+".xml", m)
+			if err != nil || !res.Duplicate || res.ProvisionsCreated+res.ProvisionsUpdated+res.ClaimsCreated+res.PersonsCreated != 0 {
+				t.Fatalf("re-import %s: %+v %v", m.Name(), res, err)
+			}
+		}
+		exSameDump(t, "re-import", before, exDump(t, s))
+	})
+}
+
+func TestExchangeBrokenMessageChangesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		if _, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "JW301.xml", exJW301()); err != nil {
+			t.Fatal(err)
+		}
+		before := exDump(t, s)
+		// A 301 whose second product has an unknown category, a client with
+		// an invalid BSN, a 307 without a reason, a 301 reusing an allocation
+		// number of another client: each refused whole, naming the element.
+		cases := []struct {
+			m    func() *exchange.Message
+			path string
+		}{
+			{func() *exchange.Message {
+				m := exJW301()
+				m.ID = "2"
+				m.Client.BSN = "999900018"
+				m.Allocations[0].Nummer = "400001"
+				m.Allocations[1].Nummer = "400002"
+				m.Allocations[1].Categorie = "99"
+				return m
+			}, "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]/Product/Categorie"},
+			{func() *exchange.Message {
+				m := exJW301()
+				m.ID = "3"
+				m.Client.BSN = "123456789"
+				return m
+			}, "Client/Bsn"},
+			{func() *exchange.Message {
+				m := exJW307()
+				m.Ontvanger = "0384"
+				m.Stops[1].RedenBeeindiging = ""
+				return m
+			}, "/Bericht/Client/StopProducten/StopProduct[2]/RedenBeeindiging"},
+			{func() *exchange.Message {
+				m := exJW301()
+				m.ID = "4"
+				m.Client.BSN = "999900018"
+				return m
+			}, "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[1]/ToewijzingNummer"},
+		}
+		for i, c := range cases {
+			_, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "broken.xml", c.m())
+			ps, ok := err.(exchange.Problems)
+			if !ok || len(ps) == 0 || ps[0].Path != c.path || ps[0].File != "broken.xml" {
+				t.Fatalf("case %d: %v", i, err)
+			}
+			exSameDump(t, "broken message", before, exDump(t, s))
+		}
+	})
+}
+
+func TestExchangeBatchRollsBackOnlyTheBadMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		bad := exJW301()
+		bad.ID = "9"
+		bad.Client.BSN = "999900018"
+		bad.Allocations[0].Nummer = "500001"
+		bad.Allocations[1].Nummer = "500002"
+		bad.Allocations[1].Einddatum = exD("2020-01-01")
+		in := []store.ExchangeInput{{File: "a.xml", Message: exJW301()}, {File: "bad.xml", Message: bad}, {File: "c.xml", Message: exJW323()}}
+		out, err := s.ApplyMessages(ctx, f.beheer, "GM0384", in, store.ApplyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[0].Err != nil || out[0].Result.ProvisionsCreated != 2 || out[1].Err == nil || out[2].Err != nil || out[2].Result.ClaimsCreated != 4 {
+			t.Fatalf("batch: %+v", out)
+		}
+		// The bad message's client (999900018) exists only through the 323,
+		// without the 301's name: the bad message left nothing behind.
+		hits, err := s.FindByBSN(ctx, f.regisseur, "999900018")
+		if err != nil || len(hits) != 1 || hits[0].Achternaam != "" {
+			t.Fatalf("bad message's person: %+v %v", hits, err)
+		}
+		// A dry run reports and saves nothing.
+		before := exDump(t, s)
+		m := exJW301()
+		m.ID = "10"
+		out, err = s.ApplyMessages(ctx, f.beheer, "GM0384", []store.ExchangeInput{{File: "d.xml", Message: m}}, store.ApplyOptions{DryRun: true})
+		if err != nil || out[0].Err != nil || out[0].Result.ProvisionsUpdated != 2 {
+			t.Fatalf("dry run: %+v %v", out, err)
+		}
+		exSameDump(t, "dry run", before, exDump(t, s))
+		// Only beheer (ImportExchange) or case workers of the gemeente may import.
+		if _, err := s.ApplyMessages(ctx, f.beleid, "GM0384", in, store.ApplyOptions{}); err == nil {
+			t.Fatal("beleid imported")
+		}
+		if _, err := s.ApplyMessages(ctx, f.regisseur363, "GM0384", in, store.ApplyOptions{}); err == nil {
+			t.Fatal("regisseur of another gemeente imported")
+		}
+	})
+}
