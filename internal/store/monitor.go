@@ -26,8 +26,16 @@ import (
 //     provisions and assessments) follow the person, whichever household
 //     record they were made in.
 //   - Provisions count in every month their [start, end] overlaps (end
-//     empty: up to the current month) when toegekend, gestart or
-//     beëindigd; their cost is casework.MonthlyCost for each such month.
+//     empty: up to the current month; end is the werkelijke eind a 307
+//     reported, else the planned end) when toegekend, gestart or
+//     beëindigd; their cost is casework.MonthlyCost for each such month,
+//     except in months declared care (323 claims) covers: there the
+//     declared amounts are the cost (prorated by days, exact to the cent,
+//     see exchange_monitor.go), also outside [start, end].
+//   - A person with an unknown birth date has no age: neither kind nor
+//     volwassene, and does not count for the household age facts. A
+//     household with an unknown wijk (wijk '') is counted in its gemeente
+//     only (the engine makes it a node under the gemeente).
 //   - zrm:<d> holds in month m when the person's latest assessment made on
 //     or before the end of m scores d at 1 or 2. ZRM changes compare the
 //     first and latest assessment that scored the domain (at two dates).
@@ -322,16 +330,24 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 		return chunked(ids, run)
 	}
 
-	// Provisions.
-	err = scanRows(`SELECT p.person_id, p.wet, p.categorie, p.taakveld, p.profiel, p.start_datum, p.eind_datum,
+	// Declared care (323 claims) per provision and month: the real cost of
+	// the months a claim covers (see exchange_monitor.go).
+	declared, err := s.monitorClaims(ctx, gph, gargs, scanRows)
+	if err != nil {
+		return out, classify(err)
+	}
+
+	// Provisions. A provision ends at its werkelijke eind (a 307) when it
+	// has one, else at its planned end.
+	err = scanRows(`SELECT p.id, p.person_id, p.wet, p.categorie, p.taakveld, p.profiel, p.start_datum, COALESCE(p.werkelijke_eind, p.eind_datum),
 		p.volume, p.frequentie, p.prijs_cents, p.maandbedrag_cents, cp.prijs_cents, cp.periode
 		FROM provisions p LEFT JOIN client_profiles cp ON cp.gemeente = p.gemeente AND cp.code = p.profiel
 		WHERE p.gemeente IN (`+gph+`) AND p.status IN ('toegekend', 'gestart', 'beeindigd')`, "p.person_id", func(rows *sql.Rows) error {
-		var pid string
+		var pvID, pid string
 		var pv casework.Provision
 		var cpPrijs *casework.Cents
 		var cpPeriode sql.NullString
-		if err := rows.Scan(&pid, &pv.Wet, &pv.Categorie, &pv.Taakveld, &pv.Profiel, &pv.Start, &pv.Eind,
+		if err := rows.Scan(&pvID, &pid, &pv.Wet, &pv.Categorie, &pv.Taakveld, &pv.Profiel, &pv.Start, &pv.Eind,
 			&pv.Volume, &pv.Frequentie, &pv.PrijsCents, &pv.MaandbedragCents, &cpPrijs, &cpPeriode); err != nil {
 			return err
 		}
@@ -348,22 +364,43 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 			to = monitor.MonthOf(pv.Eind.Year(), pv.Eind.Time().Month()) + 1
 		}
 		from, to = max(from, win.From), min(to, win.To)
-		if from >= to {
+		claims := declared[pvID]
+		if from >= to && len(claims) == 0 {
 			return nil
 		}
-		inds := []string{monitor.WetInd(pv.Wet), monitor.CatInd(pv.Wet, pv.Categorie), monitor.TaakveldInd(pv.Taakveld)}
-		if pv.Profiel != "" {
-			inds = append(inds, monitor.ProfileInd(pv.Profiel))
+		if from < to {
+			inds := []string{monitor.WetInd(pv.Wet), monitor.CatInd(pv.Wet, pv.Categorie), monitor.TaakveldInd(pv.Taakveld)}
+			if pv.Profiel != "" {
+				inds = append(inds, monitor.ProfileInd(pv.Profiel))
+			}
+			for _, ind := range inds {
+				p.facts = append(p.facts, monitor.Fact{Indicator: ind, From: from, To: to})
+			}
 		}
-		for _, ind := range inds {
-			p.facts = append(p.facts, monitor.Fact{Indicator: ind, From: from, To: to})
-		}
-		if c := casework.MonthlyCost(pv); c > 0 {
+		add := func(m monitor.Month, c int64) {
+			if c == 0 {
+				return
+			}
 			if p.costs == nil {
 				p.costs = map[monitor.Cost]int64{}
 			}
+			k := monitor.Cost{Month: m, Wet: pv.Wet, Taakveld: pv.Taakveld, Categorie: pv.Categorie}
+			if p.costs[k] += c; p.costs[k] == 0 {
+				delete(p.costs, k)
+			}
+		}
+		// Estimated cost for the months no claim covers; declared amounts
+		// for the months claims cover (within the window).
+		if c := casework.MonthlyCost(pv); c > 0 {
 			for m := from; m < to; m++ {
-				p.costs[monitor.Cost{Month: m, Wet: pv.Wet, Taakveld: pv.Taakveld, Categorie: pv.Categorie}] += c
+				if _, ok := claims[m]; !ok {
+					add(m, c)
+				}
+			}
+		}
+		for m, c := range claims {
+			if m >= win.From && m < win.To {
+				add(m, c)
 			}
 		}
 		return nil
@@ -542,9 +579,11 @@ func (s *Store) MonitorData(ctx context.Context, r MonitorRead) (MonitorData, er
 		for _, p := range h.members {
 			pin := monitor.PersonInput{ID: MonitorID(p.id), Household: hin.ID, Area: monitor.Area{Gemeente: h.gemeente, Wijk: h.wijk, Buurt: h.buurt}}
 			facts := append(append([]monitor.Fact{}, p.facts...), hfacts...)
-			m18 := ageMonth(p.birth, 18)
-			facts = append(facts, clip(monitor.Fact{Indicator: monitor.IndChild, From: monthOfDate(p.birth), To: m18}, win)...)
-			facts = append(facts, clip(monitor.Fact{Indicator: monitor.IndAdult, From: m18, To: win.To}, win)...)
+			if !p.birth.IsZero() { // an unknown birth date (a client known only by BSN) gives no age
+				m18 := ageMonth(p.birth, 18)
+				facts = append(facts, clip(monitor.Fact{Indicator: monitor.IndChild, From: monthOfDate(p.birth), To: m18}, win)...)
+				facts = append(facts, clip(monitor.Fact{Indicator: monitor.IndAdult, From: m18, To: win.To}, win)...)
+			}
 			facts = append(facts, zrmFacts(p.assess, win)...)
 			pin.Facts = mergeFacts(facts)
 			pin.ZRM = zrmChanges(p.assess)
@@ -713,6 +752,9 @@ func householdAgeFacts(ms []*mPerson, win monitor.Period) []monitor.Fact {
 	for m := win.From; m < win.To; m++ {
 		child, old := false, false
 		for _, p := range ms {
+			if p.birth.IsZero() {
+				continue
+			}
 			if monthOfDate(p.birth) <= m && m < ageMonth(p.birth, 18) {
 				child = true
 			}
