@@ -241,6 +241,9 @@ func TestOracle(t *testing.T) {
 		w := newWorld(t, d.s, seed)
 		w.populate(t, 70)
 		t.Logf("populated in %v", time.Since(t0))
+		if n := addClaims(t, d, window()); n == 0 {
+			t.Error("the world has no declared care")
+		}
 		o := &oracle{db: d.raw, dialect: d.dialect, today: w.today, win: window()}
 		o.setup(t)
 		o.refresh(t)

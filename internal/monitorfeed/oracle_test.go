@@ -106,7 +106,7 @@ const counted = "('toegekend', 'gestart', 'beeindigd')"
 func (o *oracle) atom(ind string, p monitor.Period) string {
 	period := fmt.Sprintf("mo.m >= %d AND mo.m < %d", p.From, p.To)
 	prov := func(cond string) string {
-		return `SELECT pv.person_id FROM provisions pv JOIN om mo ON pv.start_datum <= mo.last AND (pv.eind_datum IS NULL OR pv.eind_datum >= mo.first)
+		return `SELECT pv.person_id FROM provisions pv JOIN om mo ON pv.start_datum <= mo.last AND (COALESCE(pv.werkelijke_eind, pv.eind_datum) IS NULL OR COALESCE(pv.werkelijke_eind, pv.eind_datum) >= mo.first)
 			WHERE ` + period + " AND pv.status IN " + counted + " AND " + cond
 	}
 	adultIn := func(birth string) string { return o.plusYears(birth, 18) + " <= mo.first" }
@@ -241,6 +241,13 @@ const monthlyCost = `COALESCE(pv.maandbedrag_cents, CASE pv.frequentie
 	WHEN '2' THEN (pv.prijs_cents * pv.volume * 52 + 6) / 12
 	WHEN '4' THEN pv.prijs_cents * pv.volume ELSE 0 END)`
 
+// claimedOr is the cost of a provision in month mo: the declared amounts
+// (323 claims) when claims cover the month, else the estimate. The world's
+// claims each cover one whole month (addClaims).
+func claimedOr(estimate string) string {
+	return `COALESCE((SELECT SUM(cl.bedrag_cents) FROM claims cl WHERE cl.provision_id = pv.id AND cl.begin_datum <= mo.last AND cl.eind_datum >= mo.first), ` + estimate + `)`
+}
+
 // costs returns per wijk and group (wet or taakveld) the cents and the
 // number of persons with a cost.
 func (o *oracle) costs(t *testing.T, by string, p monitor.Period) map[string][2]int64 {
@@ -252,10 +259,10 @@ func (o *oracle) costs(t *testing.T, by string, p monitor.Period) map[string][2]
 	q := fmt.Sprintf(`WITH c AS (SELECT pr.person_id, h.wijk, %s AS grp, %s AS cents FROM prim pr
 		JOIN households h ON h.id = pr.household_id
 		JOIN provisions pv ON pv.person_id = pr.person_id AND pv.status IN %s
-		JOIN om mo ON pv.start_datum <= mo.last AND (pv.eind_datum IS NULL OR pv.eind_datum >= mo.first)
+		JOIN om mo ON pv.start_datum <= mo.last AND (COALESCE(pv.werkelijke_eind, pv.eind_datum) IS NULL OR COALESCE(pv.werkelijke_eind, pv.eind_datum) >= mo.first)
 		WHERE mo.m >= %d AND mo.m < %d)
 	SELECT wijk || '/' || grp, SUM(cents), COUNT(DISTINCT CASE WHEN cents > 0 THEN person_id END) FROM c GROUP BY wijk, grp HAVING SUM(cents) > 0`,
-		col, monthlyCost, counted, p.From, p.To)
+		col, claimedOr(monthlyCost), counted, p.From, p.To)
 	return o.rows(t, q)
 }
 

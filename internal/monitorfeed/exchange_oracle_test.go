@@ -1,0 +1,77 @@
+package monitorfeed_test
+
+import (
+	"testing"
+
+	"naober.nl/naober/internal/monitor"
+	"naober.nl/naober/internal/people"
+)
+
+// addClaims gives every fifth counted provision declared care (323
+// claims) for the calendar month it started in, when that month lies in
+// the window; every third of those gets a second claim in the same month
+// and every seventh a werkelijke eind (a 307) in its start month. The
+// oracle's costs then take the declared amounts for those months, as the
+// store's read must. Claims here cover one whole month each, so the SQL
+// needs no proration (ProrateByMonth has its own test).
+func addClaims(t *testing.T, d db, win monitor.Period) int {
+	t.Helper()
+	q := func(s string) string { return (&oracle{dialect: d.dialect}).q(s) }
+	rows, err := d.raw.Query("SELECT id, gemeente, person_id, household_id, start_datum FROM provisions WHERE status IN " + counted + " ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pv struct {
+		id, gm, person, hh string
+		start              people.Date
+	}
+	var pvs []pv
+	for rows.Next() {
+		var p pv
+		if err := rows.Scan(&p.id, &p.gm, &p.person, &p.hh, &p.start); err != nil {
+			t.Fatal(err)
+		}
+		pvs = append(pvs, p)
+	}
+	rows.Close()
+	msgs := map[string]string{}
+	n := 0
+	for i, p := range pvs {
+		if i%5 != 0 {
+			continue
+		}
+		m := monitor.MonthOf(p.start.Year(), p.start.Time().Month())
+		if m < win.From || m >= win.To {
+			continue
+		}
+		if msgs[p.gm] == "" {
+			msgs[p.gm] = "msg-" + p.gm
+			if _, err := d.raw.Exec(q(`INSERT INTO exchange_messages (id, gemeente, standaard, code, afzender, identificatie, imported_at, imported_by)
+				VALUES (?, ?, 'ijw', '323', '12345678', ?, '2026-01-01T00:00:00Z', 'systeem-uitwisseling')`), msgs[p.gm], p.gm, p.gm); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first := people.NewDate(p.start.Year(), p.start.Time().Month(), 1)
+		last := first.AddMonths(1).AddDays(-1)
+		k := 1
+		if i%3 == 0 {
+			k = 2
+		}
+		for j := 0; j < k; j++ {
+			n++
+			if _, err := d.raw.Exec(q(`INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, aanbieder_agb, referentienummer,
+				begin_datum, eind_datum, volume, eenheid, tarief_cents, bedrag_cents, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, '12345678', ?, ?, ?, 1, '83', ?, ?, '2026-01-01T00:00:00Z')`),
+				p.id+"-c"+string(rune('0'+j)), p.gm, p.id, p.person, p.hh, msgs[p.gm], p.id+"-"+string(rune('0'+j)),
+				first, last, 1000+37*i, 1000+37*i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%7 == 0 {
+			if _, err := d.raw.Exec(q("UPDATE provisions SET werkelijke_eind = ? WHERE id = ?"), last, p.id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return n
+}
