@@ -15,18 +15,6 @@ func runImportIstandaarden(ctx context.Context, args []string, getenv func(strin
 	return errNotYet
 }
 
-func runImportSpreadsheet(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return errNotYet
-}
-
-func runImportPostcodes(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return errNotYet
-}
-
-func runExportMonitorExtract(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return errNotYet
-}
-
 func runExportAllocation(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return errNotYet
 }
