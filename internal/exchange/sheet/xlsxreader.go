@@ -141,7 +141,7 @@ func (x *xlsxReader) row() (int, []string, error) {
 type Cell struct {
 	Value   string // shared and inline strings resolved; numbers as stored (no date conversion); booleans "1"/"0"
 	Type    string // the cell's t attribute: "n" (number, the default), "s", "inlineStr", "str", "b", "e", "d"
-	Format  string // number format code of the cell's style ("General" or "" when none)
+	Format  string // number format code of the cell's style; "" is General
 	Formula string // the formula text, when the cell has one
 }
 
