@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"naober.nl/naober/internal/exchange/sheet"
 )
 
 // WriteCSV writes tables for Dutch Excel: UTF-8 with a byte-order mark,
@@ -102,97 +102,65 @@ const (
 // WriteXLSX writes one sheet per table: the title in row 1, the disclosure
 // note in row 2, column heads in row 4 and the rows from row 5. Published
 // numbers are numeric cells with a number format; unpublished cells are the
-// text ".".
+// text "." aligned right. Text is written as inline strings, which a
+// spreadsheet never reads as a formula.
 func WriteXLSX(w io.Writer, tables ...*Table) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	if err != nil {
-		return err
-	}
+	x := sheet.NewWriter(w)
+	bold := x.AddStyle(sheet.Style{Bold: true})
+	title := x.AddStyle(sheet.Style{Bold: true, Size: 14})
+	right := x.AddStyle(sheet.Style{Right: true})
 	styles := map[Kind]int{}
 	for k, code := range map[Kind]string{Count: FmtCount, Money: FmtMoney, Share: FmtShare, Mean: FmtMean, Change: FmtChange} {
-		code := code
-		if styles[k], err = f.NewStyle(&excelize.Style{CustomNumFmt: &code}); err != nil {
-			return err
-		}
-	}
-	right, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "right"}})
-	if err != nil {
-		return err
+		styles[k] = x.AddStyle(sheet.Style{NumFmt: code})
 	}
 	used := map[string]bool{}
 	for i, t := range tables {
-		name := sheetName(t.Title, i, used)
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
+		cols := []sheet.Col{{First: 1, Last: 1, Width: 32}}
+		if len(t.Columns) > 0 {
+			cols = append(cols, sheet.Col{First: 2, Last: len(t.Columns) + 1, Width: 18})
+		}
+		if err := x.NewSheet(sheetName(t.Title, i, used), cols...); err != nil {
 			return err
 		}
-		set := func(col, row int, v any) error {
-			cell, err := excelize.CoordinatesToCellName(col, row)
-			if err != nil {
-				return err
-			}
-			return f.SetCellValue(name, cell, v)
+		x.WriteRow(1, sheet.Text(t.Title, title))
+		x.WriteRow(2, sheet.Text(t.Note, 0))
+		head := []sheet.Value{sheet.Text(t.Head, bold)}
+		for _, c := range t.Columns {
+			head = append(head, sheet.Text(c.Name, bold))
 		}
-		style := func(col, row, st int) error {
-			cell, _ := excelize.CoordinatesToCellName(col, row)
-			return f.SetCellStyle(name, cell, cell, st)
-		}
-		if err := set(1, 1, t.Title); err != nil {
-			return err
-		}
-		style(1, 1, title)
-		set(1, 2, t.Note)
-		set(1, 4, t.Head)
-		style(1, 4, bold)
-		for j, c := range t.Columns {
-			set(j+2, 4, c.Name)
-			style(j+2, 4, bold)
-		}
+		x.WriteRow(4, head...)
 		rows := t.Rows
 		if t.Total != nil {
 			rows = append(rows[:len(rows):len(rows)], *t.Total)
 		}
 		for ri, r := range rows {
-			row := ri + 5
-			set(1, row, r.Label)
+			labelStyle := 0
 			if t.Total != nil && ri == len(rows)-1 {
-				style(1, row, bold)
+				labelStyle = bold
 			}
-			for j, c := range r.Cells {
-				col := j + 2
+			vals := []sheet.Value{sheet.Text(r.Label, labelStyle)}
+			for _, c := range r.Cells {
 				switch {
 				case c.kind == Text:
-					set(col, row, c.text)
+					vals = append(vals, sheet.Text(c.text, 0))
 				case !c.ok:
-					set(col, row, Suppressed)
-					style(col, row, right)
+					vals = append(vals, sheet.Text(Suppressed, right))
+				case c.kind == Count || c.kind == Change:
+					vals = append(vals, sheet.Int(c.v, styles[c.kind]))
 				default:
 					v, _ := c.Float()
-					if c.kind == Count || c.kind == Change {
-						set(col, row, c.v)
-					} else {
-						set(col, row, v)
-					}
-					style(col, row, styles[c.kind])
+					vals = append(vals, sheet.Number(v, styles[c.kind]))
 				}
 			}
-		}
-		last, _ := excelize.ColumnNumberToName(len(t.Columns) + 1)
-		f.SetColWidth(name, "A", "A", 32)
-		if len(t.Columns) > 0 {
-			f.SetColWidth(name, "B", last, 18)
+			if err := x.WriteRow(ri+5, vals...); err != nil {
+				return err
+			}
 		}
 	}
-	return f.Write(w)
+	if len(tables) == 0 {
+		x.NewSheet("Blad1") // a workbook needs a sheet
+	}
+	return x.Close()
 }
 
 // sheetName makes a valid, unique sheet name (at most 31 characters, none

@@ -2,11 +2,11 @@ package publish
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
+	"naober.nl/naober/internal/exchange/sheet"
 	"naober.nl/naober/internal/monitor"
 )
 
@@ -67,20 +67,35 @@ func TestCSVAndXLSX(t *testing.T) {
 	if err := WriteXLSX(&buf, tb, tb); err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
+	data := buf.Bytes()
+	l, err := sheet.Sheets(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := f.GetSheetList(); len(l) != 2 || l[0] != "Test- tabel" || l[1] == l[0] {
+	if len(l) != 2 || l[0] != "Test- tabel" || l[1] == l[0] {
 		t.Errorf("sheets %v", l)
 	}
-	raw := excelize.Options{RawCellValue: true}
+	cells, err := sheet.ReadCells(bytes.NewReader(data), int64(len(data)), "Test- tabel")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for cell, want := range map[string]string{"A1": "Test: tabel", "A2": Note(r), "B4": "Aantal", "A5": "=Centrum", "B6": ".", "D6": "."} {
-		if v, _ := f.GetCellValue("Test- tabel", cell, raw); v != want {
+		if v := cells[cell].Value; v != want {
 			t.Errorf("%s = %q, want %q", cell, v, want)
 		}
 	}
-	if typ, _ := f.GetCellType("Test- tabel", "A5"); typ == excelize.CellTypeFormula {
-		t.Error("a label became a formula")
+	if c := cells["A5"]; c.Formula != "" || c.Type != "inlineStr" {
+		t.Errorf("a label became a formula: %+v", c)
+	}
+	euros, _ := money.Float()
+	for cell, want := range map[string]sheet.Cell{
+		"B5": {Value: "1235", Type: "n", Format: FmtCount},
+		"C5": {Value: "0.247", Type: "n", Format: FmtShare},
+		"D5": {Value: strconv.FormatFloat(euros, 'f', -1, 64), Type: "n", Format: FmtMoney},
+		"B6": {Value: ".", Type: "inlineStr"},
+	} {
+		if got := cells[cell]; got != want {
+			t.Errorf("%s = %+v, want %+v", cell, got, want)
+		}
 	}
 }

@@ -14,10 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"naober.nl/naober/internal/area"
 	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/exchange/sheet"
 	"naober.nl/naober/internal/monitor"
 	"naober.nl/naober/internal/people"
 	"naober.nl/naober/internal/publish"
@@ -247,62 +246,64 @@ func TestMonitorDisclosureEverywhere(t *testing.T) {
 // euro format, and every sheet has a title and the disclosure note.
 func checkXLSX(t *testing.T, body []byte) {
 	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(body))
+	r := bytes.NewReader(body)
+	sheets, err := sheet.Sheets(r, r.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
 	if len(sheets) < 5 {
 		t.Fatalf("sheets: %v", sheets)
 	}
-	raw := excelize.Options{RawCellValue: true}
-	fmtOf := func(sheet, cell string) string {
-		id, err := f.GetCellStyle(sheet, cell)
+	cellsOf := func(sh string) map[string]sheet.Cell {
+		cells, err := sheet.ReadCells(r, r.Size(), sh)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := f.GetStyle(id)
-		if err != nil || st.CustomNumFmt == nil {
-			return ""
+		return cells
+	}
+	// rowsOf lists the labels in column A by row number, up to the last row.
+	rowsOf := func(cells map[string]sheet.Cell) []string {
+		var rows []string
+		for i := 1; ; i++ {
+			if _, ok := cells["A"+strconv.Itoa(i)]; !ok && i > 5 {
+				if _, ok := cells["B"+strconv.Itoa(i)]; !ok {
+					return rows
+				}
+			}
+			rows = append(rows, cells["A"+strconv.Itoa(i)].Value)
 		}
-		return *st.CustomNumFmt
 	}
 	for _, sh := range sheets {
-		note, _ := f.GetCellValue(sh, "A2")
-		title, _ := f.GetCellValue(sh, "A1")
+		cells := cellsOf(sh)
+		note, title := cells["A2"].Value, cells["A1"].Value
 		if title == "" || note != "Afgerond op 5, kleine aantallen (<10) als . — Bron: naober; kaart: CBS, Kadaster/PDOK" {
 			t.Errorf("sheet %s: title %q note %q", sh, title, note)
 		}
 	}
-	stack := sheets[0]
-	rows, _ := f.GetRows(stack, raw)
+	stack := cellsOf(sheets[0])
+	rows := rowsOf(stack)
 	found := 0
-	for i, r := range rows {
-		if len(r) < 2 {
-			continue
-		}
-		cell := "B" + strconv.Itoa(i+1)
-		switch r[0] {
+	for i, label := range rows {
+		cell := stack["B"+strconv.Itoa(i+1)]
+		switch label {
 		case "Alle drie":
 			found++
-			if v, _ := f.GetCellValue(stack, cell, raw); v != "." {
-				t.Errorf("XLSX small cell is %q", v)
+			if cell.Value != "." {
+				t.Errorf("XLSX small cell is %q", cell.Value)
 			}
-			if typ, _ := f.GetCellType(stack, cell); typ == excelize.CellTypeNumber {
+			if cell.Type == "n" {
 				t.Error("XLSX small cell is a number")
 			}
 		case "Jeugdwet en Wmo":
 			found++
-			v, _ := f.GetCellValue(stack, cell, raw)
-			n, err := strconv.Atoi(v)
-			if err != nil || n%5 != 0 {
-				t.Errorf("XLSX count %q", v)
+			n, err := strconv.Atoi(cell.Value)
+			if err != nil || n%5 != 0 || cell.Type != "n" {
+				t.Errorf("XLSX count %+v", cell)
 			}
-			if got := fmtOf(stack, cell); got != publish.FmtCount {
-				t.Errorf("XLSX count format %q", got)
+			if cell.Format != publish.FmtCount {
+				t.Errorf("XLSX count format %q", cell.Format)
 			}
-			if got := fmtOf(stack, "C"+strconv.Itoa(i+1)); got != publish.FmtShare {
+			if got := stack["C"+strconv.Itoa(i+1)].Format; got != publish.FmtShare {
 				t.Errorf("XLSX share format %q", got)
 			}
 		}
@@ -311,19 +312,18 @@ func checkXLSX(t *testing.T, body []byte) {
 		t.Errorf("XLSX stacking sheet rows: %v", rows)
 	}
 	// money per law: the third sheet, total row, with the euro format
-	money := sheets[2]
-	rows, _ = f.GetRows(money, raw)
+	money := cellsOf(sheets[2])
+	rows = rowsOf(money)
 	last := len(rows)
-	if last < 5 || rows[last-1][0] != "Totaal" {
+	if last < 5 || rows[last-1] != "Totaal" {
 		t.Fatalf("money sheet: %v", rows)
 	}
-	cell := "B" + strconv.Itoa(last)
-	v, _ := f.GetCellValue(money, cell, raw)
-	if x, err := strconv.ParseFloat(v, 64); err != nil || x <= 0 || int64(x)%1000 != 0 {
-		t.Errorf("XLSX money %q is not a positive number of whole thousands of euros", v)
+	cell := money["B"+strconv.Itoa(last)]
+	if x, err := strconv.ParseFloat(cell.Value, 64); err != nil || cell.Type != "n" || x <= 0 || int64(x)%1000 != 0 {
+		t.Errorf("XLSX money %+v is not a positive number of whole thousands of euros", cell)
 	}
-	if got := fmtOf(money, cell); got != publish.FmtMoney {
-		t.Errorf("XLSX money format %q", got)
+	if cell.Format != publish.FmtMoney {
+		t.Errorf("XLSX money format %q", cell.Format)
 	}
 }
 
