@@ -397,3 +397,42 @@ func TestExchangeBatchRollsBackOnlyTheBadMessage(t *testing.T) {
 		}
 	})
 }
+
+func TestExchangeAllocationMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		if _, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "JW301.xml", exJW301()); err != nil {
+			t.Fatal(err)
+		}
+		hits, _ := s.FindByBSN(ctx, f.regisseur, "999900006")
+		pvs, _ := s.ProvisionsForHousehold(ctx, f.regisseur, hits[0].HouseholdID)
+		ex, _ := s.HouseholdExchange(ctx, f.regisseur, hits[0].HouseholdID)
+		for _, pv := range pvs {
+			m, err := s.AllocationMessage(ctx, f.regisseur, pv.ID, "X1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want exchange.Allocation
+			for _, al := range exJW301().Allocations {
+				if al.Nummer == ex[pv.ID].Toewijzingnummer {
+					want = al
+				}
+			}
+			got := m.Allocations[0]
+			if m.Standard != exchange.IJw || m.Code != "301" || m.Afzender != "0384" || m.Ontvanger != "42420001" || m.ID != "X1" ||
+				m.Client.BSN != "999900006" || m.Client.Achternaam != "Wit" || m.Client.Voorvoegsel != "de" || m.Client.Geboortedatum.ISO() != "2010-02-14" ||
+				m.Client.Address == nil || m.Client.Address.Postcode != "9999XX" || m.Client.Address.Toevoeging != "BBEL" {
+				t.Fatalf("message: %+v client %+v", m, m.Client)
+			}
+			if got.Nummer != want.Nummer || got.Categorie != want.Categorie || got.Code != want.Code || got.Ingangsdatum != want.Ingangsdatum ||
+				got.Einddatum != want.Einddatum || *got.Volume != *want.Volume || got.Eenheid != want.Eenheid || got.Frequentie != want.Frequentie ||
+				got.ReferentieAanbieder != want.ReferentieAanbieder || got.Toewijzingsdatum != want.Toewijzingsdatum || got.Commentaar != want.Commentaar {
+				t.Fatalf("allocation %+v, want %+v", got, want)
+			}
+		}
+		// Beheer may import but not read persons: no allocation message.
+		if _, err := s.AllocationMessage(ctx, f.beheer, pvs[0].ID, ""); err == nil {
+			t.Fatal("beheer read a person through the allocation message")
+		}
+	})
+}
