@@ -2,5 +2,4 @@ package web
 
 // Stubs until the exchange pages land; each is replaced by its own file.
 
-func (s *Server) routesImportIstd(r *router)  {}
-func (s *Server) routesImportSheet(r *router) {}
+func (s *Server) routesImportIstd(r *router) {}
