@@ -37,6 +37,9 @@ func (p Person) Name() string {
 			out = append(out, s)
 		}
 	}
+	if len(out) == 0 { // a client known only by BSN (from a declaration)
+		return "onbekend"
+	}
 	return strings.Join(out, " ")
 }
 
@@ -65,8 +68,12 @@ type Household struct {
 	MemberCount int       `json:"aantal_leden"`
 }
 
-// Address formats the address the Dutch way: "7941 AB 12-a".
+// Address formats the address the Dutch way: "7941 AB 12-a"; "adres
+// onbekend" for a household known only from a message without an address.
 func (h Household) Address() string {
+	if h.Postcode == "" && h.Huisnummer == 0 {
+		return "adres onbekend"
+	}
 	s := FormatPostcode(h.Postcode) + " " + fmt.Sprint(h.Huisnummer)
 	if h.Toevoeging != "" {
 		s += "-" + h.Toevoeging

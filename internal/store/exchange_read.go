@@ -8,6 +8,7 @@ import (
 
 	"naober.nl/naober/internal/audit"
 	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/casework"
 	"naober.nl/naober/internal/errs"
 	"naober.nl/naober/internal/exchange"
 	"naober.nl/naober/internal/people"
@@ -226,3 +227,18 @@ func (s *Store) ExchangeMessages(ctx context.Context, a Actor, limit int) ([]Exc
 	}
 	return out, classify(rows.Err())
 }
+
+// For pages: amounts as money, the unit by name.
+func (c Claim) Bedrag() casework.Cents { return casework.Cents(c.BedragCents) }
+func (c Claim) Tarief() casework.Cents { return casework.Cents(c.TariefCents) }
+func (c Claim) EenheidNaam() string {
+	for _, u := range casework.Units {
+		if u.Code == c.Eenheid {
+			return u.Naam
+		}
+	}
+	return "eenheid " + c.Eenheid
+}
+
+// Declared is DeclaredCents as money.
+func (p ProvisionExchange) Declared() casework.Cents { return casework.Cents(p.DeclaredCents()) }

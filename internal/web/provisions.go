@@ -254,6 +254,7 @@ type provisionData struct {
 	Provision  casework.Provision
 	CanWrite   bool
 	EndReasons []casework.Code
+	Exchange   *store.ProvisionExchange // allocation number, actual start/end, declared care; nil when none
 }
 
 func (s *Server) renderProvision(w http.ResponseWriter, r *http.Request, p *auth.Principal, code int, pg page) error {
@@ -261,8 +262,12 @@ func (s *Server) renderProvision(w http.ResponseWriter, r *http.Request, p *auth
 	if err != nil {
 		return err
 	}
-	pg.Title = pr.CategorieNaam() + " voor " + pr.PersonName
-	pg.Data = provisionData{Provision: pr, CanWrite: p.Can(auth.WritePersons, pr.Gemeente), EndReasons: casework.EndReasons}
+	pg.Title = pr.CategorieNaam() + " voor " + nameOrUnknown(pr.PersonName)
+	ex, err := s.Store.ProvisionExchangeOf(r.Context(), actor(r, p), pr.ID)
+	if err != nil {
+		return err
+	}
+	pg.Data = provisionData{Provision: pr, CanWrite: p.Can(auth.WritePersons, pr.Gemeente), EndReasons: casework.EndReasons, Exchange: ex}
 	if pg.Form == nil {
 		pg.Form = map[string]string{}
 		if next := pr.Next(); len(next) > 0 {
@@ -528,10 +533,10 @@ func provisionEvents(s *Server, r *http.Request, a store.Actor, h people.Househo
 			detail = p.Aanbieder + "; " + detail
 		}
 		out = append(out, timelineItem{When: p.Start.Time(), Kind: "voorziening", Link: link, Tag: p.WetNaam(), Detail: detail,
-			Title: p.CategorieNaam() + " voor " + p.PersonName})
+			Title: p.CategorieNaam() + " voor " + nameOrUnknown(p.PersonName)})
 		if p.Ended() && !p.Eind.IsZero() {
 			out = append(out, timelineItem{When: p.Eind.Time(), Kind: "voorziening", Link: link, Tag: p.WetNaam(),
-				Title: p.CategorieNaam() + " voor " + p.PersonName + " beëindigd: " + p.EindRedenNaam()})
+				Title: p.CategorieNaam() + " voor " + nameOrUnknown(p.PersonName) + " beëindigd: " + p.EindRedenNaam()})
 		}
 	}
 	return out, nil

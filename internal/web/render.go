@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,13 +77,18 @@ var funcs = template.FuncMap{
 		}
 		return t.In(people.Amsterdam()).Format("02-01-2006 15:04")
 	},
-	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"leeftijd": func(p people.Person) int { return p.Age(people.Today()) },
-	"add":      func(a, b int) int { return a + b },
-	"safeSVG":  func(s string) template.HTML { return template.HTML(s) }, // drawn by area.MapSVG, which escapes every name
-	"join":     strings.Join,
-	"list":     func(s ...string) []string { return s },
-	"rol":      func(r auth.Role) string { return r.Label() },
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"leeftijd": func(p people.Person) string { // "43 jaar"; "leeftijd onbekend" without a birth date (a client known only by BSN)
+		if p.Geboortedatum.IsZero() {
+			return "leeftijd onbekend"
+		}
+		return strconv.Itoa(p.Age(people.Today())) + " jaar"
+	},
+	"add":     func(a, b int) int { return a + b },
+	"safeSVG": func(s string) template.HTML { return template.HTML(s) }, // drawn by area.MapSVG, which escapes every name
+	"join":    strings.Join,
+	"list":    func(s ...string) []string { return s },
+	"rol":     func(r auth.Role) string { return r.Label() },
 	"geslacht": func(s string) string {
 		return map[string]string{"man": "Man", "vrouw": "Vrouw", "onbekend": "Onbekend"}[s]
 	},
@@ -98,6 +104,9 @@ func parseTemplates(s *Server) (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}}
 	base, err := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{
 		"wijknaam": func(code string) string {
+			if code == "" { // an address the postcode table did not place (e.g. from the exchange)
+				return "wijk onbekend"
+			}
 			if w, ok := s.Atlas.Wijk(code); ok {
 				return w.Naam
 			}

@@ -23,7 +23,7 @@ func (s *Server) routesTimeline(r *router) {
 // timelineItem is one event in a household's file.
 type timelineItem struct {
 	When   time.Time `json:"wanneer"`
-	Kind   string    `json:"soort"` // lid, signaal, casus, zrm, plan, voorziening, besteding, notitie, evaluatie
+	Kind   string    `json:"soort"` // lid, signaal, casus, zrm, plan, voorziening, toewijzing, declaratie, besteding, notitie, evaluatie
 	Title  string    `json:"titel"`
 	Detail string    `json:"details,omitempty"`
 	Link   string    `json:"link,omitempty"`
@@ -35,16 +35,17 @@ type timelineItem struct {
 type timelineSource func(s *Server, r *http.Request, a store.Actor, h people.Household) ([]timelineItem, error)
 
 // timelineSources lists every kind of event in the household's file.
-var timelineSources = []timelineSource{memberEvents, noteEvents, signalEvents, caseEvents, assessmentEvents, planEvents, provisionEvents, spendEvents}
+var timelineSources = []timelineSource{memberEvents, noteEvents, signalEvents, caseEvents, assessmentEvents, planEvents, provisionEvents, exchangeEvents, spendEvents}
 
 func dateTime(d people.Date) time.Time { return d.Time() }
 
 func memberEvents(s *Server, r *http.Request, a store.Actor, h people.Household) ([]timelineItem, error) {
 	var out []timelineItem
 	for _, m := range h.Members {
-		out = append(out, timelineItem{When: dateTime(m.Start), Kind: "lid", Title: m.Person.Name() + " hoort bij het huishouden (" + m.Rol + ")", Link: "/personen/" + m.Person.ID})
+		name := nameOrUnknown(m.Person.Name())
+		out = append(out, timelineItem{When: dateTime(m.Start), Kind: "lid", Title: name + " hoort bij het huishouden (" + m.Rol + ")", Link: "/personen/" + m.Person.ID})
 		if m.Eind != nil {
-			out = append(out, timelineItem{When: dateTime(*m.Eind), Kind: "lid", Title: m.Person.Name() + " hoort niet meer bij het huishouden", Link: "/personen/" + m.Person.ID})
+			out = append(out, timelineItem{When: dateTime(*m.Eind), Kind: "lid", Title: name + " hoort niet meer bij het huishouden", Link: "/personen/" + m.Person.ID})
 		}
 	}
 	return out, nil
