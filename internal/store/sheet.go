@@ -151,6 +151,14 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 		keyScope: "sheet:" + in.Gemeente + ":" + rep.Source + ":" + string(in.Kind)}
 	err = s.Tx(ctx, func(tx *Tx) error {
 		imp.tx = tx
+		if s.dialect == SQLite {
+			// A big file touches many pages of persons, households, the
+			// audit log and the keys; SQLite's default 2 MB page cache
+			// then reads pages back from the file for every row.
+			if _, err := tx.Exec(ctx, "PRAGMA cache_size = -65536"); err != nil {
+				return err
+			}
+		}
 		for n := 0; ; n++ {
 			if n%1024 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -335,7 +343,12 @@ func (r *sheetRun) person(ctx context.Context, rec exchange.Row, k sheetKey) (st
 	switch {
 	case ep.Created:
 		r.rep.Created++
-		if row.Rol != "" && ep.HouseholdID != "" {
+		// exchangePerson makes a member "kind" under 18, else "overig".
+		def := "overig"
+		if (people.Person{Geboortedatum: c.Geboortedatum}).Age(r.today) < 18 {
+			def = "kind"
+		}
+		if row.Rol != "" && row.Rol != def && ep.HouseholdID != "" {
 			if _, err := tx.Exec(ctx, "UPDATE household_members SET rol = ? WHERE person_id = ? AND household_id = ? AND end_date IS NULL",
 				row.Rol, ep.PersonID, ep.HouseholdID); err != nil {
 				return "", nil, err
