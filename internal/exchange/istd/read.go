@@ -330,7 +330,7 @@ func (r *reader) charData(t xml.CharData, rootDone bool) error {
 	if f.decl != nil && f.decl.complex != nil {
 		if !f.texts && len(bytes.TrimSpace(t)) > 0 {
 			f.texts = true
-			r.add(r.path(), clip(string(t)), "hier hoort geen losse tekst, alleen elementen")
+			r.add(r.path(), clip(strings.TrimSpace(string(t))), "hier hoort geen losse tekst, alleen elementen")
 		}
 		return nil
 	}

@@ -54,7 +54,8 @@ type complexType struct {
 
 // schema is the model of one message type.
 type schema struct {
-	root *elemDecl
+	root  *elemDecl
+	types map[string]*simpleType // named simple types of basisschema.xsd, for the writer
 }
 
 // XSD documents as encoding/xml sees them.
@@ -320,7 +321,13 @@ func loadSchemas() (map[schemaKey]*schema, error) {
 			if root == nil {
 				return nil, fmt.Errorf("%s %s: no root element Bericht", std, code)
 			}
-			out[schemaKey{std, code}] = &schema{root: root}
+			types := map[string]*simpleType{}
+			for q, t := range l.simple {
+				if q.ns == basisNS(std) {
+					types[q.local] = t
+				}
+			}
+			out[schemaKey{std, code}] = &schema{root: root, types: types}
 		}
 	}
 	return out, nil
