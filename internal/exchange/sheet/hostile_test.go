@@ -89,6 +89,8 @@ func TestXLSXHostile(t *testing.T) {
 		{"unknown entity", withSheet(t, sheetOf(`<row><c t="inlineStr"><is><t>&xxe;</t></is></c></row>`), ""), Options{}, "beschadigd"},
 		{"shared string index out of range", withSheet(t, sheetOf(`<row><c t="s"><v>99</v></c></row>`), ""), Options{}, "gedeelde tekst 99 bestaat niet"},
 		{"sheet XML cut off", withSheet(t, sheetOf(`<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row>`)[:150], ""), Options{}, "Excel-bestand"},
+		{"rows out of order", withSheet(t, sheetOf(`<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row><row r="3"><c><v>1</v></c></row><row r="2"><c><v>2</v></c></row>`), ""), Options{}, "rij 2 staat na rij 3"},
+		{"cells out of order", withSheet(t, sheetOf(`<row r="1"><c r="B1"><v>1</v></c><c r="A1"><v>2</v></c></row>`), ""), Options{}, "kolom A niet op volgorde"},
 		{"no content types", zipOf(t, part{"a.txt", "x"}), Options{}, "geen Excel-bestand"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -587,6 +587,9 @@ func (st *sheetStream) next() (int, []rawCell, error) {
 					}
 					row = n
 				}
+				if row <= st.lastRow {
+					return 0, nil, fmt.Errorf("het Excel-bestand is beschadigd: rij %d staat na rij %d", row, st.lastRow)
+				}
 				lastCol = -1
 			case "c":
 				if !inRow {
@@ -599,6 +602,9 @@ func (st *sheetStream) next() (int, []rawCell, error) {
 						return 0, nil, fmt.Errorf("rij %d: celverwijzing %q klopt niet", row, ref)
 					}
 					c.col = col
+				}
+				if c.col <= lastCol {
+					return 0, nil, fmt.Errorf("het Excel-bestand is beschadigd: in rij %d staat kolom %s niet op volgorde", row, ColumnName(c.col))
 				}
 				if c.col >= MaxColumns {
 					return 0, nil, fmt.Errorf("rij %d: een cel voorbij kolom XFD (meer dan %d kolommen)", row, MaxColumns)
