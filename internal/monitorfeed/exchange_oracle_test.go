@@ -59,9 +59,9 @@ func addClaims(t *testing.T, d db, win monitor.Period) int {
 		}
 		for j := 0; j < k; j++ {
 			n++
-			if _, err := d.raw.Exec(q(`INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, aanbieder_agb, referentienummer,
+			if _, err := d.raw.Exec(q(`INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, wet, aanbieder_agb, referentienummer,
 				begin_datum, eind_datum, volume, eenheid, tarief_cents, bedrag_cents, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, '12345678', ?, ?, ?, 1, '83', ?, ?, '2026-01-01T00:00:00Z')`),
+				VALUES (?, ?, ?, ?, ?, ?, 'jw', '12345678', ?, ?, ?, 1, '83', ?, ?, '2026-01-01T00:00:00Z')`),
 				p.id+"-c"+string(rune('0'+j)), p.gm, p.id, p.person, p.hh, msgs[p.gm], p.id+"-"+string(rune('0'+j)),
 				first, last, 1000+37*i, 1000+37*i); err != nil {
 				t.Fatal(err)

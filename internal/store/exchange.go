@@ -44,7 +44,8 @@ import (
 //     end (eind_datum) stays as allocated; the monitor ends the provision at
 //     the werkelijke eind when there is one.
 //   - 323: every Prestatie becomes a claim (credit negative), idempotent per
-//     provider and ReferentieNummer; the monitor takes declared amounts as
+//     law, provider and ReferentieNummer (a reference twice in one message,
+//     or an allocation number of another client, refuses the message); the monitor takes declared amounts as
 //     the real cost of the months they cover.
 //   - An allocation naober never saw (traffic from before naober, or a 301
 //     the gemeente's old system sent) named in a 305, 307 or 323: naober
@@ -404,7 +405,7 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 			toewijzingnummer, referentie_aanbieder, toewijzingsdatum, budget_cents, bron)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
-			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(al.Commentaar, 2000), ap.a.P.UserID, now, now,
+			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(strings.TrimSpace(al.Commentaar), 2000), ap.a.P.UserID, now, now,
 			al.Nummer, al.ReferentieAanbieder, al.Toewijzingsdatum, budget, people.SourceExchange)
 		if err != nil {
 			return err
@@ -419,7 +420,7 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 		volume = ?, eenheid = ?, frequentie = ?, prijs_cents = ?, maandbedrag_cents = ?, toelichting = ?, referentie_aanbieder = ?, toewijzingsdatum = ?,
 		budget_cents = ?, updated_at = ? WHERE id = ?`,
 		al.Categorie, al.Code, taakveld, m.AGB(), al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand,
-		truncate(al.Commentaar, 2000), al.ReferentieAanbieder, al.Toewijzingsdatum, budget, now, cur.id)
+		truncate(strings.TrimSpace(al.Commentaar), 2000), al.ReferentieAanbieder, al.Toewijzingsdatum, budget, now, cur.id)
 	if err != nil {
 		return err
 	}
@@ -637,23 +638,58 @@ func (ap *applier) apply323(ctx context.Context, m *exchange.Message, msgID, wet
 		return exchange.Problems{{Path: "/Bericht/Declaratie/TotaalIngediendBedrag", Value: strconv.FormatInt(d.TotaalCents, 10),
 			Msg: fmt.Sprintf("het totaalbedrag is niet de som van de prestaties (%d cent)", sum)}}
 	}
+	// Check every line first, so the report names every problem.
+	var ps exchange.Problems
+	seen := map[string]bool{}
+	client := map[string]string{} // allocation number -> BSN within this message
 	for i, c := range d.Claims {
 		path := orPath(c.Path, fmt.Sprintf("/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie[%d]", i+1))
-		if c.ReferentieNummer == "" {
-			return exchange.Problems{{Path: path + "/ProductReferentie/ReferentieNummer", Msg: "het referentienummer ontbreekt"}}
+		switch {
+		case c.ReferentieNummer == "":
+			ps = append(ps, exchange.Problem{Path: path + "/ProductReferentie/ReferentieNummer", Msg: "het referentienummer ontbreekt"})
+		case seen[c.ReferentieNummer]:
+			ps = append(ps, exchange.Problem{Path: path + "/ProductReferentie/ReferentieNummer", Value: c.ReferentieNummer,
+				Msg: "dit referentienummer staat twee keer in de declaratie; elke prestatie heeft een eigen referentienummer"})
 		}
+		seen[c.ReferentieNummer] = true
 		if c.Begin.IsZero() || c.Eind.IsZero() || c.Eind.Before(c.Begin) {
-			return exchange.Problems{{Path: path + "/ProductPeriode", Value: c.Begin.ISO() + " – " + c.Eind.ISO(), Msg: "de periode van de prestatie klopt niet"}}
+			ps = append(ps, exchange.Problem{Path: path + "/ProductPeriode", Value: c.Begin.ISO() + " – " + c.Eind.ISO(), Msg: "de periode van de prestatie klopt niet"})
 		}
+		if b, ok := client[c.ToewijzingNummer]; ok && b != c.BSN {
+			ps = append(ps, exchange.Problem{Path: path + "/ToewijzingNummer", Value: c.ToewijzingNummer,
+				Msg: "dit toewijzingnummer staat in deze declaratie ook bij een andere cliënt"})
+			continue
+		}
+		client[c.ToewijzingNummer] = c.BSN
+		cur, found, err := ap.findProvision(ctx, wet, c.ToewijzingNummer)
+		if err != nil {
+			return err
+		}
+		if found {
+			var pid string
+			err := ap.tx.QueryRow(ctx, "SELECT id FROM persons WHERE gemeente = ? AND bsn_hash = ?", ap.gm, ap.s.keys.Hash(people.NormalizeBSN(c.BSN), ap.gm)).Scan(&pid)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			if pid != cur.person {
+				ps = append(ps, exchange.Problem{Path: path + "/ToewijzingNummer", Value: c.ToewijzingNummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"})
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	for i, c := range d.Claims {
+		path := orPath(c.Path, fmt.Sprintf("/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie[%d]", i+1))
 		p, err := ap.ensureProvision(ctx, m, wet, exchange.Client{BSN: c.BSN}, c.ToewijzingNummer, c.Categorie, c.Code, c.Begin, path, res)
 		if err != nil {
 			return err
 		}
 		id := secret.ID()
-		r, err := ap.tx.Exec(ctx, `INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, aanbieder_agb, declaratienummer,
+		r, err := ap.tx.Exec(ctx, `INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, wet, aanbieder_agb, declaratienummer,
 			referentienummer, vorig_referentienummer, begin_datum, eind_datum, volume, eenheid, tarief_cents, bedrag_cents, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, aanbieder_agb, referentienummer) DO NOTHING`,
-			id, ap.gm, p.id, p.person, p.household, msgID, m.AGB(), d.Nummer, c.ReferentieNummer, c.VorigReferentie,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, wet, aanbieder_agb, referentienummer) DO NOTHING`,
+			id, ap.gm, p.id, p.person, p.household, msgID, wet, m.AGB(), d.Nummer, c.ReferentieNummer, c.VorigReferentie,
 			c.Begin, c.Eind, c.Volume, c.Eenheid, c.TariefCents, c.BedragCents, ap.s.ts(ap.s.now()))
 		if err != nil {
 			return err

@@ -45,6 +45,7 @@ CREATE TABLE claims (
     person_id              TEXT NOT NULL REFERENCES persons(id),
     household_id           TEXT NOT NULL REFERENCES households(id),
     message_id             TEXT NOT NULL REFERENCES exchange_messages(id),
+    wet                    TEXT NOT NULL CHECK (wet IN ('wmo', 'jw')),
     aanbieder_agb          TEXT NOT NULL,
     declaratienummer       TEXT NOT NULL DEFAULT '',
     referentienummer       TEXT NOT NULL,
@@ -56,7 +57,7 @@ CREATE TABLE claims (
     tarief_cents           BIGINT NOT NULL,
     bedrag_cents           BIGINT NOT NULL, -- signed: credit is negative
     created_at             TIMESTAMPTZ NOT NULL,
-    UNIQUE (gemeente, aanbieder_agb, referentienummer),
+    UNIQUE (gemeente, wet, aanbieder_agb, referentienummer),
     CHECK (begin_datum <= eind_datum)
 );
 CREATE INDEX claims_provision ON claims(provision_id, begin_datum);

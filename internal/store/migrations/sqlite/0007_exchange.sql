@@ -67,6 +67,7 @@ CREATE TABLE claims (
     person_id              TEXT NOT NULL REFERENCES persons(id),
     household_id           TEXT NOT NULL REFERENCES households(id),
     message_id             TEXT NOT NULL REFERENCES exchange_messages(id),
+    wet                    TEXT NOT NULL CHECK (wet IN ('wmo', 'jw')),
     aanbieder_agb          TEXT NOT NULL,
     declaratienummer       TEXT NOT NULL DEFAULT '',
     referentienummer       TEXT NOT NULL,
@@ -78,7 +79,7 @@ CREATE TABLE claims (
     tarief_cents           INTEGER NOT NULL,
     bedrag_cents           INTEGER NOT NULL, -- signed: credit is negative
     created_at             TEXT NOT NULL,
-    UNIQUE (gemeente, aanbieder_agb, referentienummer),
+    UNIQUE (gemeente, wet, aanbieder_agb, referentienummer),
     CHECK (begin_datum <= eind_datum)
 );
 CREATE INDEX claims_provision ON claims(provision_id, begin_datum);
