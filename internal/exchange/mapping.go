@@ -404,6 +404,13 @@ func (c *Converter) Convert(line int, cells []string) (Row, Problems) {
 	return r, nil
 }
 
+// Has reports whether the mapping reads the field from a column. On an
+// update, a field the file does not hold keeps the value naober has.
+func (c *Converter) Has(field string) bool {
+	_, ok := c.idx[field]
+	return ok
+}
+
 func (c *Converter) keyColumn(cells []string) string {
 	for f, i := range c.idx {
 		if i == c.keyIdx {

@@ -147,7 +147,7 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 	if err != nil {
 		return rep, errs.Wrap(errs.Invalid, err, "De koppeling van kolommen klopt niet: "+err.Error())
 	}
-	imp := &sheetRun{s: s, a: a, in: in, rep: &rep, today: today, run: secret.ID(),
+	imp := &sheetRun{s: s, a: a, in: in, rep: &rep, today: today, run: secret.ID(), conv: conv,
 		keyScope: "sheet:" + in.Gemeente + ":" + rep.Source + ":" + string(in.Kind)}
 	err = s.Tx(ctx, func(tx *Tx) error {
 		imp.tx = tx
@@ -224,6 +224,7 @@ type sheetRun struct {
 	today    people.Date
 	run      string
 	keyScope string
+	conv     *exchange.Converter
 }
 
 type sheetKey struct {
@@ -368,6 +369,19 @@ func (r *sheetRun) person(ctx context.Context, rec exchange.Row, k sheetKey) (st
 func (r *sheetRun) updatePerson(ctx context.Context, id, hash string, row *exchange.PersonRow) error {
 	s, tx, gm := r.s, r.tx, r.in.Gemeente
 	c := row.Client
+	// Optional fields the file does not hold keep naober's value.
+	if !r.conv.Has("tussenvoegsel") || !r.conv.Has("geslacht") {
+		var tv, g string
+		if err := tx.QueryRow(ctx, "SELECT tussenvoegsel, geslacht FROM persons WHERE id = ? AND gemeente = ?", id, gm).Scan(&tv, &g); err != nil {
+			return err
+		}
+		if !r.conv.Has("tussenvoegsel") {
+			c.Voorvoegsel = tv
+		}
+		if !r.conv.Has("geslacht") {
+			c.Geslacht = g
+		}
+	}
 	p := people.Person{Voornamen: c.Voornamen, Tussenvoegsel: c.Voorvoegsel, Achternaam: c.Achternaam}
 	now := s.now().UTC()
 	if _, err := tx.Exec(ctx, `UPDATE persons SET bsn_enc = ?, bsn_hash = ?, voornamen = ?, tussenvoegsel = ?, achternaam = ?, naam_zoek = ?,
@@ -515,13 +529,33 @@ func (r *sheetRun) provision(ctx context.Context, rec exchange.Row, k sheetKey) 
 			if other != "" && other != k.record {
 				return "", r.problem(rec.Line, "toewijzingnummer", row.Toewijzingnummer, "dit toewijzingnummer hoort in naober al bij een andere voorziening"), nil
 			}
-			// Status only moves forward (aangevraagd → toegekend → gestart).
-			_, err := tx.Exec(ctx, `UPDATE provisions SET person_id = ?, household_id = ?, wet = ?, categorie = ?, productcode = ?, taakveld = ?, aanbieder = ?, aanbieder_agb = ?,
-				start_datum = ?, eind_datum = ?, volume = ?, eenheid = ?, frequentie = ?, prijs_cents = ?, maandbedrag_cents = ?, toewijzingnummer = ?,
-				status = CASE WHEN status = 'beeindigd' THEN status WHEN status = 'gestart' THEN status WHEN status = 'toegekend' AND ? = 'aangevraagd' THEN status ELSE ? END,
-				updated_at = ? WHERE id = ? AND gemeente = ?`,
-				pid, hh, p.Wet, p.Categorie, p.Productcode, p.Taakveld, p.Aanbieder, p.AanbiederAGB, p.Start, p.Eind, pvNullInt(p.Volume), p.Eenheid, p.Frequentie,
-				pvNullCents(p.PrijsCents), pvNullCents(p.MaandbedragCents), row.Toewijzingnummer, p.Status, p.Status, s.ts(now), k.record, gm)
+			// Status only moves forward (aangevraagd → toegekend → gestart);
+			// optional fields the file does not hold keep naober's value.
+			set := []string{"person_id = ?", "household_id = ?", "wet = ?", "categorie = ?", "taakveld = ?", "start_datum = ?"}
+			args := []any{pid, hh, p.Wet, p.Categorie, p.Taakveld, p.Start}
+			for _, o := range []struct {
+				field, sql string
+				args       []any
+			}{
+				{"productcode", "productcode = ?", []any{p.Productcode}},
+				{"aanbieder", "aanbieder = ?", []any{p.Aanbieder}},
+				{"aanbieder_agb", "aanbieder_agb = ?", []any{p.AanbiederAGB}},
+				{"eind", "eind_datum = ?", []any{p.Eind}},
+				{"volume", "volume = ?", []any{pvNullInt(p.Volume)}},
+				{"eenheid", "eenheid = ?", []any{p.Eenheid}},
+				{"frequentie", "frequentie = ?", []any{p.Frequentie}},
+				{"prijs", "prijs_cents = ?", []any{pvNullCents(p.PrijsCents)}},
+				{"maandbedrag", "maandbedrag_cents = ?", []any{pvNullCents(p.MaandbedragCents)}},
+				{"toewijzingnummer", "toewijzingnummer = ?", []any{row.Toewijzingnummer}},
+				{"status", "status = CASE WHEN status IN ('beeindigd', 'gestart') THEN status WHEN status = 'toegekend' AND ? = 'aangevraagd' THEN status ELSE ? END", []any{p.Status, p.Status}},
+			} {
+				if r.conv.Has(o.field) {
+					set = append(set, o.sql)
+					args = append(args, o.args...)
+				}
+			}
+			_, err := tx.Exec(ctx, "UPDATE provisions SET "+strings.Join(set, ", ")+", updated_at = ? WHERE id = ? AND gemeente = ?",
+				append(args, s.ts(now), k.record, gm)...)
 			if err != nil {
 				return "", nil, err
 			}

@@ -169,6 +169,14 @@ func TestSheetPersonsDryRunImportAndIdempotence(t *testing.T) {
 		if cur == nil || cur.Household.Postcode != "7941AB" || cur.Household.Huisnummer != 14 || cur.Household.Wijk != "WK011901" {
 			t.Fatalf("zoe did not move: %+v", zoe.Memberships)
 		}
+		// A field the mapping leaves out keeps naober's value on an update.
+		rep = shImport(t, s, f.beheer, exchange.KindPersons, changed, func(in *store.SheetImport) { delete(in.Mapping, "geslacht") })
+		if rep.Updated != 3 {
+			t.Fatalf("import without gender: %+v", rep)
+		}
+		if a := shPerson(t, s, f.meppel, shBSN(0)); a.Geslacht != "vrouw" {
+			t.Fatalf("gender lost: %+v", a.Person)
+		}
 	})
 }
 
