@@ -111,3 +111,38 @@ func TestConvertProvisionRow(t *testing.T) {
 		t.Fatalf("jeugd category under wmo: %v", ps)
 	}
 }
+
+// FuzzConvert: any row converts or is rejected with problems that name the
+// line, never panics, and never carries a whole BSN.
+func FuzzConvert(f *testing.F) {
+	f.Add("999990019", "17-05-1980", "7941 ab", "12", "a", "V", "ouder", "68,50", "wmo", "02")
+	f.Add("", "31-02-1980", "0000", "x", "toolong", "q", "baas", "1.2.3", "?", "")
+	f.Add("99999001", "1980-05-17", "7941AB", "99999", "", "", "", "", "jw", "45")
+	header := []string{"BSN", "Geboortedatum", "Postcode", "Huisnummer", "Toevoeging", "Geslacht", "Rol", "Tarief", "Wet", "Categorie", "Voornamen", "Achternaam", "Startdatum"}
+	today := people.MustDate("2026-12-01")
+	pc, err := NewConverter(KindPersons, "f.csv", header, Suggest(KindPersons, header), "BSN", testParsers, today)
+	if err != nil {
+		f.Fatal(err)
+	}
+	vc, err := NewConverter(KindProvisions, "f.csv", header, Suggest(KindProvisions, header), "BSN", testParsers, today)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, bsn, date, postcode, nr, toev, geslacht, rol, bedrag, wet, cat string) {
+		cells := []string{bsn, date, postcode, nr, toev, geslacht, rol, bedrag, wet, cat, "Anna", "Vries", date}
+		for _, c := range []*Converter{pc, vc} {
+			r, ps := c.Convert(7, cells)
+			if len(ps) == 0 && r.Fingerprint == "" {
+				t.Fatal("a good row without a fingerprint")
+			}
+			for _, p := range ps {
+				if !strings.HasPrefix(p.Path, "regel 7") {
+					t.Fatalf("problem without the line: %+v", p)
+				}
+				if n := people.NormalizeBSN(bsn); people.ValidBSN(n) && strings.Contains(p.String(), n) {
+					t.Fatalf("a whole BSN in a problem: %+v", p)
+				}
+			}
+		}
+	})
+}
