@@ -117,7 +117,7 @@ type reader struct {
 
 func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 	src := &source{r: in, left: lim.bytes + 1}
-	br := bufio.NewReaderSize(src, 64<<10)
+	br := bufio.NewReaderSize(src, 8<<10)
 	r := &reader{file: file, lim: lim, src: src}
 
 	// A UTF-8 byte order mark is harmless; UTF-16 is not what the standard

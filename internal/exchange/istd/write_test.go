@@ -157,7 +157,10 @@ func TestWriteRefusesInvalid(t *testing.T) {
 		{"missing category", func(m *exchange.Message) { m.Allocations[0].Categorie = "" }, tp + "Product/Categorie", "ontbreekt"},
 		{"end before start", func(m *exchange.Message) { m.Allocations[0].Einddatum = d("2026-03-01") }, tp + "Einddatum", "vóór de ingangsdatum"},
 		{"omvang incomplete", func(m *exchange.Message) { m.Allocations[0].Volume = ip(2) }, tp + "Omvang/Eenheid", "ontbreekt"},
-		{"bad unit", func(m *exchange.Message) { a := &m.Allocations[0]; a.Volume, a.Eenheid, a.Frequentie = ip(2), "99", "2" }, tp + "Omvang/Eenheid", "deze code bestaat niet"},
+		{"bad unit", func(m *exchange.Message) {
+			a := &m.Allocations[0]
+			a.Volume, a.Eenheid, a.Frequentie = ip(2), "99", "2"
+		}, tp + "Omvang/Eenheid", "deze code bestaat niet"},
 		{"nummer not a number", func(m *exchange.Message) { m.Allocations[0].Nummer = "A-1" }, tp + "ToewijzingNummer", "heel getal"},
 		{"no allocations", func(m *exchange.Message) { m.Allocations = nil }, "/Bericht/Client/ToegewezenProducten/ToegewezenProduct", "minstens één"},
 		{"afzender is agb", func(m *exchange.Message) { m.Afzender = "12345678" }, "/Bericht/Header/Afzender", "gemeentecode"},
