@@ -71,14 +71,14 @@ func openXLSXFile(r io.ReaderAt, size int64, opt Options) (*xlsxFile, error) {
 	if err := f.walk("[Content_Types].xml", func(xml.StartElement, []string) error { return nil }); err != nil {
 		return nil, err
 	}
-	wbPart := "xl/workbook.xml"
-	if rels, err := f.rels("_rels/.rels"); err != nil {
+	rootRels, err := f.rels("_rels/.rels")
+	if err != nil {
 		return nil, err
-	} else {
-		for _, rel := range rels {
-			if strings.HasSuffix(rel.typ, "/officeDocument") {
-				wbPart = resolve("", rel.target)
-			}
+	}
+	wbPart := "xl/workbook.xml"
+	for _, rel := range rootRels {
+		if strings.HasSuffix(rel.typ, "/officeDocument") {
+			wbPart = resolve("", rel.target)
 		}
 	}
 	if f.part(wbPart) == nil {
