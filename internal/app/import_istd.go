@@ -270,10 +270,6 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// writeAllocation writes a JW301/WMO301 (istd.WriteAllocation once that
-// lands; set in export_allocation_write.go).
-var writeAllocation func(w io.Writer, m *exchange.Message) error
-
 func runExportAllocation(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("export allocation", stderr, "naober export allocation --provision ID --user EMAIL [flags]",
 		"Writes the JW301 or WMO301 message for one provision (Wmo or Jeugdwet) to --out or stdout, valid against\n"+
@@ -322,10 +318,7 @@ func runExportAllocation(ctx context.Context, args []string, getenv func(string)
 		defer f.Close()
 		w = f
 	}
-	if writeAllocation == nil {
-		return errors.New("export allocation: not available in this build yet")
-	}
-	if err := writeAllocation(w, m); err != nil {
+	if err := istd.WriteAllocation(w, m); err != nil {
 		return fmt.Errorf("export allocation: %w", err)
 	}
 	if *out != "" {

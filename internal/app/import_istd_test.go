@@ -10,6 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/exchange/istd"
+	"naober.nl/naober/internal/secret"
+	"naober.nl/naober/internal/store"
 )
 
 const istdExamples = "../../../shared/data/istandaarden"
@@ -78,5 +83,50 @@ func TestImportIstandaardenReportsPerFileAndIsIdempotent(t *testing.T) {
 	if err := Run(ctx, []string{"import", "istandaarden", "-h"}, noEnv, nil, io.Discard, &help); !errors.Is(err, flag.ErrHelp) ||
 		!strings.Contains(help.String(), "NAOBER_GEMEENTE") || !strings.Contains(help.String(), "NAOBER_DRY_RUN") {
 		t.Fatalf("help: %v\n%s", err, help.String())
+	}
+}
+
+func TestExportAllocation(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "naober.db")
+	if err := Run(ctx, []string{"import", "istandaarden", "--db", db, "--gemeente", "GM0384", filepath.Join(istdExamples, "ijw/berichten/JW301.xml")}, noEnv, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	keys, _, err := secret.LoadOrCreate(filepath.Join(dir, "naober.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db, store.Options{Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &store.User{Email: "r@diemen.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0384", Role: auth.Regisseur}}}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	a := store.Actor{P: &auth.Principal{UserID: u.ID, Email: u.Email, Grants: u.Grants}}
+	hits, err := st.FindByBSN(ctx, a, "999900006")
+	if err != nil || len(hits) != 1 {
+		t.Fatal(hits, err)
+	}
+	pvs, _ := st.ProvisionsForHousehold(ctx, a, hits[0].HouseholdID)
+	st.Close()
+	out := filepath.Join(dir, "toewijzing.xml")
+	if err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID, "--user", "r@diemen.nl", "--id", "X42", "--out", out}, noEnv, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := istd.Read("toewijzing.xml", f)
+	if err != nil || m.Name() != "JW301" || m.ID != "X42" || m.Afzender != "0384" || m.Client.BSN != "999900006" || len(m.Allocations) != 1 {
+		t.Fatalf("export reads back as %+v, %v", m, err)
+	}
+	// Without --user (the read must be audited under a person) it refuses.
+	if err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID}, noEnv, nil, io.Discard, io.Discard); err == nil {
+		t.Fatal("export without --user")
 	}
 }

@@ -34,10 +34,6 @@ const (
 	maxIstdFiles  = 1000
 )
 
-// writeAllocation writes a JW301/WMO301 (istd.WriteAllocation once that
-// lands; set in exchange_istd_write.go).
-var writeAllocation func(w io.Writer, m *exchange.Message) error
-
 func (s *Server) routesImportIstd(r *router) {
 	r.page("GET /beheer/uitwisseling", s.istdPage)
 	r.page("POST /beheer/uitwisseling", s.istdUpload)
@@ -305,11 +301,8 @@ func (s *Server) allocationDownload(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if writeAllocation == nil {
-		return errs.E(errs.Unavailable, "Het toewijzingsbericht kan nog niet worden gemaakt in deze versie van naober.")
-	}
 	var buf bytes.Buffer
-	if err := writeAllocation(&buf, m); err != nil {
+	if err := istd.WriteAllocation(&buf, m); err != nil {
 		return errs.Wrap(errs.Invalid, err, "Het toewijzingsbericht kan niet worden gemaakt: "+err.Error())
 	}
 	name := fmt.Sprintf("%s_%s_%s.xml", m.Name(), m.Allocations[0].Nummer, m.ID)

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/exchange/istd"
+	"naober.nl/naober/internal/store"
 	"naober.nl/naober/internal/store/storetest"
 )
 
@@ -108,5 +111,49 @@ func TestIstdUploadForBeheerOnly(t *testing.T) {
 	// Another gemeente than the beheerder's is refused.
 	if code, body := istdUpload(t, e, c, "GM0200", false, files); code != http.StatusUnprocessableEntity || !strings.Contains(body, "kies een gemeente waarvoor u mag inlezen") {
 		t.Errorf("other gemeente: %d", code)
+	}
+}
+
+func TestAllocationDownload(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	exImport(t, e)
+	u, _ := e.st.UserByEmail(ctx, "regisseur@meppel.nl")
+	a := store.Actor{P: &auth.Principal{UserID: u.ID, Email: u.Email, Grants: u.Grants}}
+	hits, _ := e.st.FindByBSN(ctx, a, "999900006")
+	pvs, _ := e.st.ProvisionsForHousehold(ctx, a, hits[0].HouseholdID)
+	post := func(c *http.Client, id string) (*http.Response, string) {
+		res, err := c.PostForm(e.srv.URL+"/voorzieningen/"+id+"/toewijzingsbericht", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	c := e.browser()
+	e.login(c, "regisseur@meppel.nl", pw)
+	res, body := post(c, pvs[0].ID)
+	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), `attachment; filename="JW301_300201_`) {
+		t.Fatalf("download: %d %v\n%s", res.StatusCode, res.Header, body)
+	}
+	m, err := istd.Read("JW301.xml", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("the download does not read back: %v", err)
+	}
+	if m.Afzender != "0119" || m.Ontvanger != "42420001" || m.Client.BSN != "999900006" || len(m.Allocations) != 1 || m.Allocations[0].Nummer != "300201" ||
+		m.Allocations[0].Categorie != "45" || m.Allocations[0].Ingangsdatum.ISO() != "2026-04-01" || m.Allocations[0].Einddatum.ISO() != "2026-07-14" {
+		t.Fatalf("read back: %+v %+v", m, m.Allocations)
+	}
+	// Beheer cannot read persons, so gets no allocation message.
+	cb := e.browser()
+	e.login(cb, "beheer@meppel.nl", pw)
+	if res, _ := post(cb, pvs[0].ID); res.StatusCode == 200 {
+		t.Fatal("beheer downloaded an allocation message")
+	}
+	// A provision of a client without a name or birth date cannot be sent.
+	bare, _ := e.st.FindByBSN(ctx, a, "999900018")
+	bpv, _ := e.st.ProvisionsForHousehold(ctx, a, bare[0].HouseholdID)
+	if res, body := post(c, bpv[0].ID); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "geboortedatum van de cliënt is onbekend") {
+		t.Fatalf("bare client: %d\n%s", res.StatusCode, body)
 	}
 }

@@ -1,7 +1,0 @@
-//go:build istd_write
-
-package app
-
-import "naober.nl/naober/internal/exchange/istd"
-
-func init() { writeAllocation = istd.WriteAllocation }

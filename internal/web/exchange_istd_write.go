@@ -1,7 +1,0 @@
-//go:build istd_write
-
-package web
-
-import "naober.nl/naober/internal/exchange/istd"
-
-func init() { writeAllocation = istd.WriteAllocation }
