@@ -151,6 +151,7 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 		keyScope: "sheet:" + in.Gemeente + ":" + rep.Source + ":" + string(in.Kind)}
 	err = s.Tx(ctx, func(tx *Tx) error {
 		imp.tx = tx
+		tx.cacheStatements()
 		if s.dialect == SQLite {
 			// A big file touches many pages of persons, households, the
 			// audit log and the keys; SQLite's default 2 MB page cache

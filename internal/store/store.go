@@ -272,7 +272,36 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 type Tx struct {
 	tx      *sql.Tx
 	s       *Store
-	changes []pendingChange // appended to the change log just before commit
+	changes []pendingChange      // appended to the change log just before commit
+	stmts   map[string]*sql.Stmt // prepared once per transaction, after cacheStatements
+}
+
+// cacheStatements makes the transaction prepare each distinct query once
+// and reuse it, for bulk imports that run the same few statements for
+// every row (SQLite otherwise parses each one again). The statements close
+// with the transaction.
+func (t *Tx) cacheStatements() { t.stmts = map[string]*sql.Stmt{} }
+
+// maxCachedStatements bounds the cache; queries built per call (IN lists)
+// beyond it run unprepared.
+const maxCachedStatements = 256
+
+func (t *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	if st, ok := t.stmts[q]; ok {
+		return st
+	}
+	if len(t.stmts) >= maxCachedStatements {
+		return nil
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared call reports the error
+	}
+	t.stmts[q] = st
+	return st
 }
 
 // Tx runs fn in a transaction on the writer; it commits when fn returns nil
@@ -304,15 +333,27 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.s.rebind(q), args...)
+	q = t.s.rebind(q)
+	if st := t.prepared(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.s.rebind(q), args...)
+	q = t.s.rebind(q)
+	if st := t.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.s.rebind(q), args...)
+	q = t.s.rebind(q)
+	if st := t.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
