@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -340,6 +341,59 @@ func TestSheetMappingSaved(t *testing.T) {
 		}
 		if _, err := s.SheetSources(ctx, f.beleid, "GM0119"); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("beleid read mappings: %v", err)
+		}
+	})
+}
+
+// excelSerial is the spreadsheet day number of an ISO date (1900 system).
+func excelSerial(iso string) float64 {
+	return float64(people.MustDate(iso).Time().Sub(people.MustDate("1899-12-30").Time()).Hours() / 24)
+}
+
+func TestSheetXLSXDatesAndNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := shSetup(t, s)
+		var buf bytes.Buffer
+		w := sheet.NewWriter(&buf)
+		date := w.AddStyle(sheet.Style{NumFmt: "dd-mm-yyyy"})
+		money := w.AddStyle(sheet.Style{NumFmt: "#,##0.00"})
+		if err := w.NewSheet("Cliënten"); err != nil {
+			t.Fatal(err)
+		}
+		w.WriteRow(1, sheet.Text("BSN", 0), sheet.Text("Voornamen", 0), sheet.Text("Achternaam", 0), sheet.Text("Geboortedatum", 0), sheet.Text("Postcode", 0), sheet.Text("Huisnummer", 0))
+		n, _ := strconv.ParseInt(shBSN(0), 10, 64)
+		w.WriteRow(2, sheet.Int(n, 0), sheet.Text("Anna", 0), sheet.Text("Vries", 0), sheet.Number(excelSerial("1980-05-17"), date), sheet.Text("7941AB", 0), sheet.Int(12, 0))
+		if err := w.NewSheet("Voorzieningen"); err != nil {
+			t.Fatal(err)
+		}
+		w.WriteRow(1, sheet.Text("BSN", 0), sheet.Text("Toewijzingnummer", 0), sheet.Text("Wet", 0), sheet.Text("Categorie", 0), sheet.Text("Ingangsdatum", 0), sheet.Text("Maandbedrag", 0))
+		w.WriteRow(2, sheet.Int(n, 0), sheet.Text("X-1", 0), sheet.Text("wmo", 0), sheet.Int(1, 0), sheet.Number(excelSerial("2026-03-01"), date), sheet.Number(1234.56, money))
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		data := buf.Bytes()
+		for _, kind := range []exchange.Kind{exchange.KindPersons, exchange.KindProvisions} {
+			blad := "Cliënten"
+			if kind == exchange.KindProvisions {
+				blad = "Voorzieningen"
+			}
+			r, err := sheet.Open("export.xlsx", bytes.NewReader(data), int64(len(data)), sheet.Options{Sheet: blad})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := exchange.Suggest(kind, r.Header())
+			rep, err := s.ImportSheet(ctx, f.beheer, store.SheetImport{Gemeente: "GM0119", Source: "Excel", Kind: kind, Mapping: m, Key: exchange.SuggestKey(kind, m), File: "export.xlsx"}, r)
+			if err != nil || rep.Created != 1 {
+				t.Fatalf("%s: %+v %v", kind, rep, err)
+			}
+		}
+		p := shPerson(t, s, f.meppel, shBSN(0))
+		if p.Geboortedatum != people.MustDate("1980-05-17") {
+			t.Fatalf("birth date from a date cell: %v", p.Geboortedatum)
+		}
+		got, _ := s.SheetQuery(ctx, "SELECT start_datum || ' ' || maandbedrag_cents || ' ' || categorie FROM provisions WHERE toewijzingnummer = 'X-1'")
+		if got != "2026-03-01 123456 01" {
+			t.Fatalf("provision from xlsx: %q", got)
 		}
 	})
 }
