@@ -39,6 +39,8 @@ type extract struct {
 	best         *exchange.Address
 	bestRank     int
 
+	numbers map[string]bool // ToewijzingNummers of this 301
+
 	recPath string // element path of the current record
 	seen    bool   // the record's key element (Product, ToewijzingNummer) occurred
 
@@ -225,7 +227,7 @@ func (r *reader) value(f *frame, v string) {
 		s := &x.start
 		switch key[len(keyStart)+1:] {
 		case "ToewijzingNummer":
-			s.Nummer = v
+			s.Nummer = canon(v)
 		case "Product/Categorie":
 			s.Categorie = v
 		case "Product/Code":
@@ -241,7 +243,7 @@ func (r *reader) value(f *frame, v string) {
 		s := &x.stop
 		switch key[len(keyStop)+1:] {
 		case "ToewijzingNummer":
-			s.Nummer = v
+			s.Nummer = canon(v)
 		case "Product/Categorie":
 			s.Categorie = v
 		case "Product/Code":
@@ -265,7 +267,7 @@ func (r *reader) value(f *frame, v string) {
 		case "ProductReferentie/VorigReferentieNummer":
 			c.VorigReferentie = v
 		case "ToewijzingNummer":
-			c.ToewijzingNummer = v
+			c.ToewijzingNummer = canon(v)
 		case "ProductCategorie":
 			c.Categorie = v
 		case "ProductCode":
@@ -309,7 +311,14 @@ func (r *reader) allocValue(sub, v string) {
 	a := &r.ex.alloc
 	switch sub {
 	case "ToewijzingNummer":
-		a.Nummer = v
+		a.Nummer = canon(v)
+		if r.ex.numbers[a.Nummer] {
+			r.add(r.path(), a.Nummer, "dit toewijzingnummer staat al eerder in dit bericht; elk toegewezen product heeft een eigen nummer")
+		}
+		if r.ex.numbers == nil {
+			r.ex.numbers = map[string]bool{}
+		}
+		r.ex.numbers[a.Nummer] = true
 	case "ReferentieAanbieder":
 		a.ReferentieAanbieder = v
 	case "Product/Categorie":
@@ -462,6 +471,16 @@ func digits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// canon writes an xs:integer number (ToewijzingNummer) the one way naober
+// keys it: "+0300201" and "300201" are the same allocation.
+func canon(v string) string {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return v
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }

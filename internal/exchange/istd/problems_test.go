@@ -110,6 +110,8 @@ func TestProblems(t *testing.T) {
 			tp1 + "/Omvang/Volume", "tien", "heel getal"},
 		{"straatnaam too long", edit(t, wmo301, "<iwmo:Straatnaam>Straatweg</iwmo:Straatnaam>\n\t\t\t\t\t<iwmo:Plaatsnaam>Plaats<", "<iwmo:Straatnaam>Burgemeester van Walsumweg Oost</iwmo:Straatnaam>\n\t\t\t\t\t<iwmo:Plaatsnaam>Plaats<"),
 			"/Bericht/Client/Contactgegevens/Contact[1]/Adres/Straatnaam", "Burgemeester van Walsumweg Oost", "hooguit 24 tekens"},
+		{"duplicate toewijzingnummer", edit(t, jw301, "<jw301:ToewijzingNummer>300202</jw301:ToewijzingNummer>", "<jw301:ToewijzingNummer>0300201</jw301:ToewijzingNummer>"),
+			tp2 + "/ToewijzingNummer", "300201", "staat al eerder in dit bericht"},
 		{"unknown element", edit(t, jw301, "<jw301:Commentaar>Commentaar client</jw301:Commentaar>", "<jw301:Commentaar>Commentaar client</jw301:Commentaar><jw301:Hobby>vissen</jw301:Hobby>"),
 			"/Bericht/Client/Hobby", "", "hoort hier niet"},
 		{"element out of order", edit(t, jw301, "<jw301:Geslacht>1</jw301:Geslacht>\n\t\t<jw301:Naam>", "<jw301:Naam>"),
@@ -157,6 +159,13 @@ func TestProblems(t *testing.T) {
 			}
 			t.Errorf("want %s %q %q, got:\n%v", c.path, c.value, c.msg, ps)
 		})
+	}
+}
+
+func TestToewijzingNummerCanonical(t *testing.T) {
+	m := mustRead(t, "x", edit(t, jw305, "<jw305:ToewijzingNummer>300202</jw305:ToewijzingNummer>", "<jw305:ToewijzingNummer> +000300202 </jw305:ToewijzingNummer>"))
+	if m.Starts[1].Nummer != "300202" {
+		t.Errorf("nummer %q", m.Starts[1].Nummer)
 	}
 }
 
