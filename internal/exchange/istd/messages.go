@@ -97,6 +97,9 @@ var istdNS = regexp.MustCompile(`^https?://www\.istandaarden\.nl/(ijw|iwmo)/([0-
 // message naober knows.
 func unsupported(name, ns string) string {
 	const only = "alleen iJw/iWmo 3.2 wordt ondersteund"
+	if name != "Bericht" {
+		return only + ", dit bestand is geen iJw- of iWmo-bericht (het begint met <" + name + ">)"
+	}
 	if m := istdNS.FindStringSubmatch(ns); m != nil {
 		std := "iJw"
 		if m[1] == "iwmo" {
@@ -110,9 +113,6 @@ func unsupported(name, ns string) string {
 	}
 	if strings.Contains(ns, "istandaarden.nl") {
 		return only + ", dit bericht hoort bij een andere iStandaard of versie (namespace " + ns + ")"
-	}
-	if name != "Bericht" {
-		return only + ", dit bestand is geen iJw- of iWmo-bericht (het begint met <" + name + ">)"
 	}
 	if ns == "" {
 		return only + ", dit bericht heeft geen namespace, dus naober kan niet zien welk bericht het is"

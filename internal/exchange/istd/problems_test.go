@@ -118,6 +118,8 @@ func TestProblems(t *testing.T) {
 			"/Bericht/Client/Geslacht", "", "ontbreekt"},
 		{"wrong namespace", edit(t, jw301, "<jw301:Bsn>999900006</jw301:Bsn>", "<ijw:Bsn>999900006</ijw:Bsn>"),
 			"/Bericht/Client/Bsn", "http://www.istandaarden.nl/ijw/3_2/basisschema/schema", "verkeerde namespace"},
+		{"attribute", edit(t, jw301, "<jw301:Bsn>", `<jw301:Bsn soort="x">`),
+			"/Bericht/Client/Bsn", "x", "attribuut soort hoort niet"},
 		{"stray text", edit(t, jw301, "<jw301:Client>", "<jw301:Client>hallo"),
 			"/Bericht/Client", "hallo", "geen losse tekst"},
 		{"305 status not in list", edit(t, jw305, "*<jw305:StatusAanlevering>1</jw305:StatusAanlevering>", "<jw305:StatusAanlevering>5</jw305:StatusAanlevering>"),
@@ -242,9 +244,11 @@ func TestVersionsAndKinds(t *testing.T) {
 			}
 		})
 	}
-	_, err := Read("x", strings.NewReader(`<?xml version="1.0"?><factuur><regel/></factuur>`))
-	if ps := problemsOf(t, err); !strings.Contains(ps[0].Msg, "geen iJw- of iWmo-bericht (het begint met <factuur>)") {
-		t.Errorf("got %v", ps)
+	for _, in := range []string{`<?xml version="1.0"?><factuur><regel/></factuur>`, `<jw301:factuur xmlns:jw301="http://www.istandaarden.nl/ijw/3_2/jw301/schema"/>`} {
+		_, err := Read("x", strings.NewReader(in))
+		if ps := problemsOf(t, err); !strings.Contains(ps[0].Msg, "geen iJw- of iWmo-bericht (het begint met <factuur>)") {
+			t.Errorf("got %v", ps)
+		}
 	}
 }
 

@@ -223,12 +223,25 @@ func (r *reader) startElement(t xml.StartElement) error {
 	default:
 		f.decl, f.idx = r.child(p, t.Name)
 		f.skip = f.decl == nil
+		if !f.skip {
+			r.attrs(t)
+		}
 	}
 	r.stack = append(r.stack, f)
 	if !f.skip {
 		r.startRecord(&r.stack[len(r.stack)-1])
 	}
 	return nil
+}
+
+// attrs reports attributes: the 3.2 schemas declare none; only namespace
+// declarations may appear.
+func (r *reader) attrs(t xml.StartElement) {
+	for _, a := range t.Attr {
+		if a.Name.Space != "xmlns" && !(a.Name.Space == "" && a.Name.Local == "xmlns") {
+			r.add(r.path()+"/"+t.Name.Local, clip(a.Value), "het attribuut "+a.Name.Local+" hoort niet in een iJw/iWmo-bericht")
+		}
+	}
 }
 
 // child finds the declaration of element n below p, checking the XSD

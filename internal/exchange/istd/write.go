@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"naober.nl/naober/internal/exchange"
 	"naober.nl/naober/internal/people"
@@ -76,9 +78,30 @@ func (w *writer) check(typ, path, v string) {
 	if t == nil {
 		panic("istd: no simple type " + typ)
 	}
+	if !xmlText(v) {
+		w.add(path, clip(strings.ToValidUTF8(v, "?")), "dit gegeven bevat een teken dat niet in een XML-bericht kan staan (zoals een stuurteken)")
+		return
+	}
+	if len(v) > MaxText {
+		w.add(path, clip(v), fmt.Sprintf("dit gegeven is langer dan %d tekens", MaxText))
+		return
+	}
 	if _, msg := t.check(v); msg != "" {
 		w.add(path, clip(v), msg)
 	}
+}
+
+// xmlText says whether s is valid UTF-8 made of characters XML 1.0 allows.
+func xmlText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF || r >= 0xD800 && r <= 0xDFFF {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *writer) required(path string, ok bool) bool {

@@ -173,6 +173,9 @@ func TestWriteRefusesInvalid(t *testing.T) {
 		{"toevoeging too long", func(m *exchange.Message) { m.Client.Address.Toevoeging = "ABCDEF" }, "/Bericht/Client/Contactgegevens/Contact/Adres/Huis/HuisnummerToevoeging", "hooguit 4"},
 		{"unknown geslacht", func(m *exchange.Message) { m.Client.Geslacht = "x" }, "/Bericht/Client/Geslacht", "man, vrouw of onbekend"},
 		{"bad time", func(m *exchange.Message) { m.Allocations[0].Toewijzingstijd = "9:15" }, tp + "Toewijzingstijd", "geen geldige tijd"},
+		{"control character", func(m *exchange.Message) { m.Client.Achternaam = "Bos\x1b" }, "/Bericht/Client/Naam/Geslachtsnaam/Achternaam", "stuurteken"},
+		{"invalid utf-8", func(m *exchange.Message) { m.Allocations[0].Commentaar = "caf\xe9" }, tp + "Commentaar", "niet in een XML-bericht"},
+		{"comment too long", func(m *exchange.Message) { m.Allocations[0].Commentaar = strings.Repeat("x", MaxText+1) }, tp + "Commentaar", "langer dan 4096"},
 		{"not a 301", func(m *exchange.Message) { m.Code = "305" }, "code", "alleen een toewijzing"},
 	}
 	for _, c := range cases {
