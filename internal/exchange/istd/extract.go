@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"naober.nl/naober/internal/exchange"
 	"naober.nl/naober/internal/nlfmt"
@@ -483,7 +484,7 @@ func canon(v string) string {
 	return strconv.FormatInt(n, 10)
 }
 
-func utf8Len(s string) int { return len([]rune(s)) }
+func utf8Len(s string) int { return utf8.RuneCountInString(s) }
 
 // euro shows cents as "€ 1.234,56".
 func euro(c int64) string {

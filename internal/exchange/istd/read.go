@@ -106,6 +106,7 @@ type reader struct {
 	stack    []frame
 	text     []byte
 	elements int
+	keys     map[[2]string]string
 	problems exchange.Problems
 	dropped  int
 
@@ -208,10 +209,7 @@ func (r *reader) startElement(t xml.StartElement) error {
 		return r.startRoot(t)
 	}
 	p := &r.stack[len(r.stack)-1]
-	f := frame{local: t.Name.Local, key: t.Name.Local}
-	if p.key != "" {
-		f.key = p.key + "/" + t.Name.Local
-	}
+	f := frame{local: t.Name.Local}
 	switch {
 	case p.skip:
 		f.skip = true
@@ -227,11 +225,34 @@ func (r *reader) startElement(t xml.StartElement) error {
 			r.attrs(t)
 		}
 	}
+	if !f.skip {
+		f.key = r.key(p.key, t.Name.Local)
+	}
 	r.stack = append(r.stack, f)
 	if !f.skip {
 		r.startRecord(&r.stack[len(r.stack)-1])
 	}
 	return nil
+}
+
+// key returns parent/local, reusing the string for paths seen before: a
+// message repeats a few dozen paths thousands of times.
+func (r *reader) key(parent, local string) string {
+	k := [2]string{parent, local}
+	if s, ok := r.keys[k]; ok {
+		return s
+	}
+	s := local
+	if parent != "" {
+		s = parent + "/" + local
+	}
+	if len(r.keys) < 1024 {
+		if r.keys == nil {
+			r.keys = map[[2]string]string{}
+		}
+		r.keys[k] = s
+	}
+	return s
 }
 
 // attrs reports attributes: the 3.2 schemas declare none; only namespace

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"naober.nl/naober/internal/exchange"
 )
@@ -381,7 +382,7 @@ func (t *simpleType) check(raw string) (string, string) {
 		return v, ""
 	}
 	if t.base == "string" {
-		n := len([]rune(v))
+		n := utf8.RuneCountInString(v)
 		if t.minLen > 0 && n < t.minLen {
 			return v, "dit gegeven mag niet leeg zijn"
 		}
