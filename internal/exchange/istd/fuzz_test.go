@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -53,6 +54,15 @@ func FuzzRead(f *testing.F) {
 				if !errors.As(err, &ps) {
 					t.Fatalf("write: %v", err)
 				}
+				return
+			}
+			// And what is written reads back as the same message.
+			back, err := Read("fuzz.xml", &b)
+			if err != nil {
+				t.Fatalf("read back: %v", err)
+			}
+			if !reflect.DeepEqual(m, back) {
+				t.Fatalf("round trip differs:\n%s\n%s", dump(m), dump(back))
 			}
 		}
 	})
