@@ -60,6 +60,7 @@ var (
 	errTooBig   = errors.New("input too big")
 	errAbort    = errors.New("stop reading")
 	errEncoding = errors.New("unsupported encoding")
+	errSchemas  = errors.New("istd: embedded schemas") // a packaging bug, not the file's fault
 )
 
 // source caps the input and remembers the error of the underlying reader,
@@ -138,6 +139,9 @@ func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 	if err != nil && !errors.Is(err, errAbort) {
 		if src.ioErr != nil {
 			return nil, fmt.Errorf("lees %s: %w", file, src.ioErr)
+		}
+		if errors.Is(err, errSchemas) {
+			return nil, err
 		}
 		r.addSyntax(err)
 	}
@@ -336,7 +340,7 @@ func (r *reader) startRoot(t xml.StartElement) error {
 	if k.imports {
 		all, err := schemas()
 		if err != nil {
-			return fmt.Errorf("istd: embedded schemas: %w", err)
+			return fmt.Errorf("%w: %w", errSchemas, err)
 		}
 		r.schema = all[schemaKey{k.std, k.code}]
 		f.decl = r.schema.root
