@@ -84,6 +84,14 @@ func TestLimits(t *testing.T) {
 		in := `<jw302:Bericht xmlns:jw302="http://www.istandaarden.nl/ijw/3_2/jw302/schema"><jw302:x>` + strings.Repeat("a", MaxText+1)
 		oneProblem(t, strings.NewReader(in), defaultLimits, "langer dan 4096 tekens")
 	})
+	t.Run("text in unknown element", func(t *testing.T) {
+		in := strings.Replace(string(ex), "<jw301:Client>", "<jw301:Client><jw301:x>"+strings.Repeat("a", MaxText+1), 1)
+		lastProblem(t, strings.NewReader(in), defaultLimits, "langer dan 4096 tekens")
+	})
+	t.Run("whitespace between elements", func(t *testing.T) {
+		in := strings.Replace(string(ex), "<jw301:Client>", "<jw301:Client>"+strings.Repeat(" ", MaxText+1), 1)
+		oneProblem(t, strings.NewReader(in), defaultLimits, "langer dan 4096 tekens")
+	})
 	t.Run("elements", func(t *testing.T) {
 		lim := defaultLimits
 		lim.elements = 1000

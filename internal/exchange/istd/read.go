@@ -350,6 +350,12 @@ func (r *reader) startRoot(t xml.StartElement) error {
 }
 
 func (r *reader) charData(t xml.CharData, rootDone bool) error {
+	// Any run of text counts, also in elements that are skipped or hold
+	// only elements.
+	if len(t) > r.lim.text {
+		r.add(r.path(), "", fmt.Sprintf("de tekst in dit element is langer dan %d tekens; zo lang is geen gegeven in een iJw/iWmo-bericht", r.lim.text))
+		return errAbort
+	}
 	if len(r.stack) == 0 {
 		if len(bytes.TrimSpace(t)) > 0 {
 			where := "voor"
