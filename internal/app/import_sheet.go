@@ -254,6 +254,7 @@ func runImportPostcodes(ctx context.Context, args []string, getenv func(string) 
 	d.register(fs)
 	gm := fs.String("gemeente", "", "CBS code of the gemeente (GM0119)")
 	dry := fs.Bool("dry-run", false, "check and report, save nothing")
+	replace := fs.Bool("replace", false, "the file is the whole table: drop the gemeente's current table first")
 	sheetName := fs.String("sheet", "", "XLSX: the sheet to read (default the first)")
 	if err := config.Parse(fs, args, getenv); err != nil {
 		return err
@@ -282,7 +283,7 @@ func runImportPostcodes(ctx context.Context, args []string, getenv func(string) 
 	if err := st.EnsureTenant(ctx, g.Code, g.Naam); err != nil {
 		return err
 	}
-	rep, err := st.ImportPostcodes(ctx, sheetSystemActor(g.Code), g.Code, filepath.Base(fs.Arg(0)), r, *dry)
+	rep, err := st.ImportPostcodes(ctx, sheetSystemActor(g.Code), g.Code, filepath.Base(fs.Arg(0)), r, store.PostcodeOptions{DryRun: *dry, Replace: *replace})
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type PostcodeReport struct {
 	Format     string             `json:"formaat"`
 	Gemeente   string             `json:"gemeente"`
 	DryRun     bool               `json:"proefrun"`
+	Replace    bool               `json:"vervangen"`
+	Removed    int                `json:"oude_rijen_weg"`
 	Saved      bool               `json:"opgeslagen"`
 	Rows       int                `json:"rijen"`
 	Rejected   int                `json:"afgekeurd"`
@@ -52,14 +54,32 @@ func (r PostcodeReport) Summary() string {
 	case r.Rejected > 0:
 		return fmt.Sprintf("Niets opgeslagen: %d van de %d rijen zijn afgekeurd. Verbeter het bestand en lees het opnieuw in.", r.Rejected, r.Rows)
 	case r.DryRun:
-		return fmt.Sprintf("Proefrun: %d rijen zijn goed. %d huishoudens zonder wijk zouden een wijk krijgen; %d huishoudens passen bij geen rij.", r.Rows, r.Placed, r.Unmatched)
+		repl := ""
+		if r.Replace {
+			repl = fmt.Sprintf(" De %d rijen van de huidige tabel zouden vervallen.", r.Removed)
+		}
+		return fmt.Sprintf("Proefrun: %d rijen zijn goed.%s %d huishoudens zonder wijk zouden een wijk krijgen; %d huishoudens passen bij geen rij.", r.Rows, repl, r.Placed, r.Unmatched)
 	}
-	return fmt.Sprintf("Ingelezen: %d rijen. %d huishoudens zonder wijk kregen een wijk; %d huishoudens passen bij geen rij van de adrestabel.", r.Rows, r.Placed, r.Unmatched)
+	repl := ""
+	if r.Replace {
+		repl = fmt.Sprintf(" De %d rijen van de oude tabel zijn vervangen.", r.Removed)
+	}
+	return fmt.Sprintf("Ingelezen: %d rijen.%s %d huishoudens zonder wijk kregen een wijk; %d huishoudens passen bij geen rij van de adrestabel.", r.Rows, repl, r.Placed, r.Unmatched)
+}
+
+// PostcodeOptions say how to load an address table.
+type PostcodeOptions struct {
+	DryRun bool
+	// Replace drops the gemeente's table first: the file is the whole
+	// table. Without it, rows are added or replaced by postcode and first
+	// house number, and rows not in the file stay.
+	Replace bool
 }
 
 // ImportPostcodes loads an address table for one gemeente from r.
-func (s *Store) ImportPostcodes(ctx context.Context, a Actor, gemeente, file string, r sheet.Reader, dryRun bool) (PostcodeReport, error) {
-	rep := PostcodeReport{File: file, Format: r.Format(), Gemeente: gemeente, DryRun: dryRun, Problems: []exchange.Problem{}, ByPostcode: []PostcodeCount{}}
+func (s *Store) ImportPostcodes(ctx context.Context, a Actor, gemeente, file string, r sheet.Reader, opt PostcodeOptions) (PostcodeReport, error) {
+	dryRun := opt.DryRun
+	rep := PostcodeReport{File: file, Format: r.Format(), Gemeente: gemeente, DryRun: dryRun, Replace: opt.Replace, Problems: []exchange.Problem{}, ByPostcode: []PostcodeCount{}}
 	a, err := exchangeActor(a, gemeente)
 	if err != nil {
 		return rep, err
@@ -78,6 +98,14 @@ func (s *Store) ImportPostcodes(ctx context.Context, a Actor, gemeente, file str
 		}
 	}
 	err = s.Tx(ctx, func(tx *Tx) error {
+		if opt.Replace {
+			res, err := tx.Exec(ctx, "DELETE FROM postcode_areas WHERE gemeente = ?", gemeente)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			rep.Removed = int(n)
+		}
 		for {
 			row, err := r.Next()
 			if err == io.EOF {
@@ -234,8 +262,7 @@ func (s *Store) unmatchedHouseholds(ctx context.Context, tx *Tx, gemeente string
 	return rows.Err()
 }
 
-// postcodeRows is a helper for tests and the web page: the number of rows
-// in a gemeente's address table.
+// PostcodeRows is the number of rows in a gemeente's address table.
 func (s *Store) PostcodeRows(ctx context.Context, gemeente string) (int, error) {
 	var n int
 	err := s.queryRow(ctx, "SELECT COUNT(*) FROM postcode_areas WHERE gemeente = ?", strings.TrimSpace(gemeente)).Scan(&n)

@@ -30,7 +30,7 @@ func TestPostcodeTablePlacesHouseholds(t *testing.T) {
 			"7943EF;21;21;BU01190302;\n"
 		r := shReader(t, "pc.csv", []byte(table))
 		before := shCounts(t, s)
-		prep, err := s.ImportPostcodes(ctx, f.beheer, "GM0119", "pc.csv", r, true)
+		prep, err := s.ImportPostcodes(ctx, f.beheer, "GM0119", "pc.csv", r, store.PostcodeOptions{DryRun: true})
 		if err != nil || prep.Placed != 1 || prep.Saved || prep.Rows != 2 {
 			t.Fatalf("dry run: %+v %v", prep, err)
 		}
@@ -38,7 +38,7 @@ func TestPostcodeTablePlacesHouseholds(t *testing.T) {
 			t.Fatalf("dry run changed the database:\n%v\n%v", before, after)
 		}
 		r = shReader(t, "pc.csv", []byte(table))
-		prep, err = s.ImportPostcodes(ctx, f.beheer, "GM0119", "pc.csv", r, false)
+		prep, err = s.ImportPostcodes(ctx, f.beheer, "GM0119", "pc.csv", r, store.PostcodeOptions{})
 		if err != nil || prep.Placed != 1 || !prep.Saved || prep.Buurten != 2 {
 			t.Fatalf("import: %+v %v", prep, err)
 		}
@@ -68,7 +68,7 @@ func TestPostcodeTablePlacesHouseholds(t *testing.T) {
 			"7945 AE;4;WK01190;\n"
 		before = shCounts(t, s)
 		r = shReader(t, "bad.csv", []byte(bad))
-		prep, err = s.ImportPostcodes(ctx, f.beheer, "GM0119", "bad.csv", r, false)
+		prep, err = s.ImportPostcodes(ctx, f.beheer, "GM0119", "bad.csv", r, store.PostcodeOptions{Replace: true})
 		if err != nil || prep.Saved || prep.Rejected != 4 {
 			t.Fatalf("bad table: %+v %v", prep, err)
 		}

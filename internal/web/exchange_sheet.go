@@ -494,7 +494,7 @@ func (s *Server) postcodeUpload(w http.ResponseWriter, r *http.Request) error {
 	if len(fe) > 0 {
 		return s.renderSheetIndex(w, r, http.StatusUnprocessableEntity, page{Form: fields, Errors: fe})
 	}
-	rep, err := s.Store.ImportPostcodes(r.Context(), sheetActor(p), fields["gemeente"], name, rd, fields["proef"] == "1")
+	rep, err := s.Store.ImportPostcodes(r.Context(), sheetActor(p), fields["gemeente"], name, rd, store.PostcodeOptions{DryRun: fields["proef"] == "1", Replace: fields["vervang"] == "1"})
 	if errs.Is(err, errs.Invalid) {
 		fe.Add("pc_bestand", errs.Message(err))
 		return s.renderSheetIndex(w, r, http.StatusUnprocessableEntity, page{Form: fields, Errors: fe})

@@ -18,7 +18,7 @@ func shUpload(t *testing.T, c *http.Client, u string, fields map[string]string, 
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
-	for _, k := range []string{"gemeente", "soort", "bron", "proef"} {
+	for _, k := range []string{"gemeente", "soort", "bron", "proef", "vervang"} {
 		if v, ok := fields[k]; ok {
 			mw.WriteField(k, v)
 		}
@@ -142,6 +142,10 @@ func TestSpreadsheetImportPages(t *testing.T) {
 	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AD;1;WK011903\n")
 	if code != 200 || !strings.Contains(body, "Ingelezen: 1 rijen") {
 		t.Fatalf("postcodes: %d\n%s", code, body)
+	}
+	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119", "vervang": "1"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AE;1;WK011903\n")
+	if n, _ := st.PostcodeRows(ctx, "GM0119"); code != 200 || n != 1 || !strings.Contains(body, "De 2 rijen van de oude tabel zijn vervangen") {
+		t.Fatalf("replace: %d, %d rows\n%s", code, n, body)
 	}
 	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AD;1;WK020001\n")
 	if code != 200 || !strings.Contains(body, "regel 2") || !strings.Contains(body, "Niets opgeslagen") {
