@@ -158,7 +158,7 @@ func runImportSpreadsheet(ctx context.Context, args []string, getenv func(string
 		printSheetReport(stdout, rep, in)
 	}
 	if rep.Rejected > 0 && !rep.Saved && !(rep.DryRun && rep.Partial) {
-		return fmt.Errorf("import spreadsheet: %d rijen afgekeurd", rep.Rejected)
+		return fmt.Errorf("import spreadsheet: %s afgekeurd", store.Rows(rep.Rejected))
 	}
 	return nil
 }
@@ -302,7 +302,7 @@ func runImportPostcodes(ctx context.Context, args []string, getenv func(string) 
 		}
 	}
 	if rep.Rejected > 0 {
-		return fmt.Errorf("import postcodes: %d rijen afgekeurd", rep.Rejected)
+		return fmt.Errorf("import postcodes: %s afgekeurd", store.Rows(rep.Rejected))
 	}
 	return nil
 }

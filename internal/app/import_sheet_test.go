@@ -50,7 +50,7 @@ func TestCLISpreadsheetPostcodesAndExtract(t *testing.T) {
 		t.Fatalf("bad table: %v\n%s", err, out)
 	}
 	pc := write("pc.csv", "Postcode;Huisnummer van;Huisnummer tot;Wijkcode\n7941AB;1;99;WK011901\n")
-	if out, err := shRun(t, env, "import", "postcodes", pc); err != nil || !strings.Contains(out, "Ingelezen: 1 rijen") {
+	if out, err := shRun(t, env, "import", "postcodes", pc); err != nil || !strings.Contains(out, "Ingelezen: 1 rij.") {
 		t.Fatalf("table: %v\n%s", err, out)
 	}
 

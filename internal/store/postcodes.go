@@ -52,19 +52,19 @@ type PostcodeCount struct {
 func (r PostcodeReport) Summary() string {
 	switch {
 	case r.Rejected > 0:
-		return fmt.Sprintf("Niets opgeslagen: %d van de %d rijen zijn afgekeurd. Verbeter het bestand en lees het opnieuw in.", r.Rejected, r.Rows)
+		return fmt.Sprintf("Niets opgeslagen: %s afgekeurd. Verbeter het bestand en lees het opnieuw in.", rejectedOf(r.Rejected, r.Rows))
 	case r.DryRun:
 		repl := ""
 		if r.Replace {
-			repl = fmt.Sprintf(" De %d rijen van de huidige tabel zouden vervallen.", r.Removed)
+			repl = fmt.Sprintf(" De huidige tabel (%s) zou vervallen.", Rows(r.Removed))
 		}
-		return fmt.Sprintf("Proefrun: %d rijen zijn goed.%s %d huishoudens zonder wijk zouden een wijk krijgen; %d huishoudens passen bij geen rij.", r.Rows, repl, r.Placed, r.Unmatched)
+		return fmt.Sprintf("Proefrun: %s goed.%s Huishoudens zonder wijk die een wijk zouden krijgen: %d. Huishoudens waarvan het adres bij geen rij past: %d.", Rows(r.Rows), repl, r.Placed, r.Unmatched)
 	}
 	repl := ""
 	if r.Replace {
-		repl = fmt.Sprintf(" De %d rijen van de oude tabel zijn vervangen.", r.Removed)
+		repl = fmt.Sprintf(" De oude tabel (%s) is vervangen.", Rows(r.Removed))
 	}
-	return fmt.Sprintf("Ingelezen: %d rijen.%s %d huishoudens zonder wijk kregen een wijk; %d huishoudens passen bij geen rij van de adrestabel.", r.Rows, repl, r.Placed, r.Unmatched)
+	return fmt.Sprintf("Ingelezen: %s.%s Huishoudens zonder wijk die nu een wijk hebben: %d. Huishoudens waarvan het adres bij geen rij van de adrestabel past: %d.", Rows(r.Rows), repl, r.Placed, r.Unmatched)
 }
 
 // PostcodeOptions say how to load an address table.

@@ -94,13 +94,33 @@ func (r SheetReport) Summary() string {
 	counts := fmt.Sprintf("%d nieuw, %d gewijzigd, %d ongewijzigd, %d afgekeurd", r.Created, r.Updated, r.Unchanged, r.Rejected)
 	switch {
 	case r.DryRun && r.Rejected > 0 && !r.Partial:
-		return fmt.Sprintf("Proefrun van %d rijen: %s. Zo wordt er niets opgeslagen: verbeter de afgekeurde rijen, of kies 'alleen goede rijen'.", r.Rows, counts)
+		return fmt.Sprintf("Proefrun van %s: %s. Zo wordt er niets opgeslagen: verbeter de afgekeurde rijen, of kies 'alleen goede rijen'.", Rows(r.Rows), counts)
 	case r.DryRun:
-		return fmt.Sprintf("Proefrun van %d rijen: %s. Er is nog niets opgeslagen; naober %sde goede rijen opslaan.", r.Rows, counts, would)
+		return fmt.Sprintf("Proefrun van %s: %s. Er is nog niets opgeslagen; naober %sde goede rijen opslaan.", Rows(r.Rows), counts, would)
 	case !r.Saved:
-		return fmt.Sprintf("Niets opgeslagen: %d van de %d rijen zijn afgekeurd. Verbeter het bestand en lees het opnieuw in.", r.Rejected, r.Rows)
+		return fmt.Sprintf("Niets opgeslagen: %s afgekeurd. Verbeter het bestand en lees het opnieuw in.", rejectedOf(r.Rejected, r.Rows))
 	}
-	return fmt.Sprintf("Ingelezen: %d rijen, %s.", r.Rows, counts)
+	return fmt.Sprintf("Ingelezen: %s, %s.", Rows(r.Rows), counts)
+}
+
+// Rows says a number of rows in Dutch: "1 rij", "3 rijen".
+func Rows(n int) string {
+	if n == 1 {
+		return "1 rij"
+	}
+	return fmt.Sprintf("%d rijen", n)
+}
+
+// rejectedOf: "1 van de 3 rijen is", "2 van de 3 rijen zijn".
+func rejectedOf(rejected, rows int) string {
+	verb := "zijn"
+	if rejected == 1 {
+		verb = "is"
+	}
+	if rows == 1 {
+		return "de enige rij is"
+	}
+	return fmt.Sprintf("%d van de %d rijen %s", rejected, rows, verb)
 }
 
 func (r *SheetReport) reject(ps exchange.Problems) {

@@ -140,11 +140,11 @@ func TestSpreadsheetImportPages(t *testing.T) {
 
 	// The address table.
 	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AD;1;WK011903\n")
-	if code != 200 || !strings.Contains(body, "Ingelezen: 1 rijen") {
+	if code != 200 || !strings.Contains(body, "Ingelezen: 1 rij.") {
 		t.Fatalf("postcodes: %d\n%s", code, body)
 	}
 	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119", "vervang": "1"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AE;1;WK011903\n")
-	if n, _ := st.PostcodeRows(ctx, "GM0119"); code != 200 || n != 1 || !strings.Contains(body, "De 2 rijen van de oude tabel zijn vervangen") {
+	if n, _ := st.PostcodeRows(ctx, "GM0119"); code != 200 || n != 1 || !strings.Contains(body, "De oude tabel (2 rijen) is vervangen") {
 		t.Fatalf("replace: %d, %d rows\n%s", code, n, body)
 	}
 	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AD;1;WK020001\n")
