@@ -182,3 +182,37 @@ func BenchmarkSpreadsheetParseMap(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSpreadsheetReimport imports the same file a second time: every
+// row is found by its key and left as it was.
+func BenchmarkSpreadsheetReimport(b *testing.B) {
+	const n = 20_000
+	f, size, areas := benchFile(b, n)
+	s := storetest.SQLite(b)
+	if err := s.EnsureTenant(ctx, "GM0119", "Meppel"); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.PutPostcodeAreas(ctx, areas); err != nil {
+		b.Fatal(err)
+	}
+	a := store.Actor{P: &auth.Principal{UserID: "systeem-uitwisseling", Email: "x", Grants: []auth.Grant{{Gemeente: "GM0119", Role: auth.Beheer}}}}
+	run := func(want func(store.SheetReport) bool) {
+		r, err := sheet.Open("bench.csv", f, size, sheet.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := exchange.Suggest(exchange.KindPersons, r.Header())
+		rep, err := s.ImportSheet(ctx, a, store.SheetImport{Gemeente: "GM0119", Source: "bench", Kind: exchange.KindPersons, Mapping: m, Key: "BSN", File: "bench.csv"}, r)
+		if err != nil || !want(rep) {
+			b.Fatalf("%s %v", rep.Summary(), err)
+		}
+	}
+	run(func(r store.SheetReport) bool { return r.Created == n })
+	b.ResetTimer()
+	start, cpu0 := time.Now(), cpuTime()
+	for i := 0; i < b.N; i++ {
+		run(func(r store.SheetReport) bool { return r.Unchanged == n })
+	}
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "rows/s")
+	b.ReportMetric(float64(n*b.N)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+}
