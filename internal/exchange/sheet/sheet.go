@@ -8,7 +8,12 @@
 // administrator can find the problem.
 //
 // Cells come out as text, trimmed of surrounding white space. ParseDate,
-// ParseCents and ParseInt turn that text into values.
+// ParseCents and ParseInt turn that text into values. XLSX cells come out
+// as: dates (told by their number format) as ISO "2026-04-01", with
+// " 13:30:00" when they hold a time; other numbers with a decimal point as
+// stored ("1234.56"; a number with exactly three decimals gets a fourth zero,
+// "12.3450", so ParseCents cannot take it for thousands); booleans as Dutch
+// Excel shows them, WAAR and ONWAAR; formulas as their last computed value.
 package sheet
 
 import (

@@ -789,14 +789,20 @@ func serialDate(v string, date1904 bool, k fmtKind) (string, bool) {
 
 // normNumber writes what Excel would show of a stored double: plain
 // decimals, at most 15 significant digits ("1234.5599999999999" is 1234.56).
+// A number like 12.345 gets a trailing zero (12.3450): ParseCents reads
+// "12.345" the Dutch way, as 12345 euros, and must not do so with a
+// spreadsheet number that has three decimals.
 func normNumber(v string) string {
-	if len(v) <= 15 && !strings.ContainsAny(v, "eE") {
-		return v
+	if len(v) > 15 || strings.ContainsAny(v, "eE") {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(x, 0) {
+			return v
+		}
+		x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 15, 64), 64)
+		v = strconv.FormatFloat(x, 'f', -1, 64)
 	}
-	x, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsInf(x, 0) {
-		return v
+	if _, _, grouped, _ := splitDecimal(strings.TrimPrefix(v, "-")); grouped {
+		v += "0"
 	}
-	x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 15, 64), 64)
-	return strconv.FormatFloat(x, 'f', -1, 64)
+	return v
 }

@@ -151,3 +151,19 @@ func TestColumnName(t *testing.T) {
 		}
 	}
 }
+
+func TestNormNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"1234": "1234", "1234.56": "1234.56", "1234.5599999999999": "1234.56", "1E-3": "0.001", "1.5E+20": "150000000000000000000",
+		"12.345": "12.3450", "-1.234": "-1.2340", "0.123": "0.123", "1234.567": "1234.567", "999999990": "999999990",
+	} {
+		if got := normNumber(in); got != want {
+			t.Errorf("normNumber(%s) = %s, want %s", in, got, want)
+		}
+	}
+	// What that is for: a spreadsheet number with three decimals is refused
+	// as an amount, not read as thousands.
+	if c, err := ParseCents(normNumber("12.345")); err == nil {
+		t.Errorf("12.345 from a spreadsheet read as %d cents", c)
+	}
+}
