@@ -116,8 +116,17 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 		return nil, errs.E(errs.NotFound, "gemeente %s is geen gemeente van deze naober-omgeving", gemeente)
 	}
 	out := make([]ExchangeOutcome, len(in))
+	if s.dialect == SQLite {
+		// Savepoints journal the pages they change; in memory, not in a
+		// temporary file. The writer is one long-lived connection.
+		if _, err := s.w.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+			return nil, classify(err)
+		}
+	}
 	err = s.Tx(ctx, func(tx *Tx) error {
-		ap := &applier{s: s, tx: tx, a: a, gm: gemeente}
+		x := newXTx(tx)
+		x.buffer = true
+		ap := &applier{s: s, tx: x, a: a, gm: gemeente}
 		for i, x := range in {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -154,10 +163,11 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 // applier applies messages inside one batch transaction.
 type applier struct {
 	s  *Store
-	tx *Tx
+	tx *xtx
 	a  Actor
 	gm string
-	n  int // savepoint counter
+	n  int             // savepoint counter
+	hh map[string]bool // households queued for the monitor in this message
 }
 
 // one applies a message under a savepoint; on any error the savepoint is
@@ -180,14 +190,19 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 			Msg: "dit bericht is voor gemeente " + m.Gemeentecode() + ", niet voor " + ap.gm + " (" + want + ")"}}
 	}
 	ap.n++
-	sp := "m" + strconv.Itoa(ap.n)
+	const sp = "naober_bericht" // released after every message, so one name serves
 	if _, err := ap.tx.Exec(ctx, "SAVEPOINT "+sp); err != nil {
 		return res, err
 	}
 	nChanges := len(ap.tx.changes)
+	ap.hh = map[string]bool{}
 	err := ap.apply(ctx, x, &res)
+	if err == nil {
+		err = ap.tx.flushAudit(ctx)
+	}
 	if err != nil || res.Duplicate {
 		ap.tx.changes = ap.tx.changes[:nChanges]
+		ap.tx.audits = ap.tx.audits[:0]
 		if _, rerr := ap.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 			return res, rerr
 		}
@@ -263,7 +278,7 @@ func baseName(f string) string {
 
 // person resolves the client and counts what was created.
 func (ap *applier) person(ctx context.Context, c exchange.Client, res *exchange.Result) (ExchangePerson, error) {
-	p, err := ap.s.exchangePerson(ctx, ap.tx, ap.a, ap.gm, c, people.SourceExchange)
+	p, err := ap.s.exchangePersonX(ctx, ap.tx, ap.a, ap.gm, c, people.SourceExchange)
 	if err != nil {
 		return p, err
 	}
@@ -305,7 +320,7 @@ type provisionRef struct {
 
 func (ap *applier) findProvision(ctx context.Context, wet, nummer string) (provisionRef, bool, error) {
 	var p provisionRef
-	err := ap.tx.QueryRow(ctx, "SELECT id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ?",
+	err := ap.tx.QueryRow(ctx, "SELECT id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ? AND toewijzingnummer <> ''",
 		ap.gm, wet, nummer).Scan(&p.id, &p.person, &p.household, &p.status, &p.werkelijkeStart)
 	if err == sql.ErrNoRows {
 		return p, false, nil
@@ -411,7 +426,7 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 			return err
 		}
 		res.ProvisionsCreated++
-		return ap.touched(ctx, id, audit.Create, "create")
+		return ap.touched(ctx, id, who.HouseholdID, audit.Create, "create")
 	}
 	// An update: the allocation as the gemeente now states it. A
 	// provision first made from a 305/307/323 takes the household of the
@@ -425,7 +440,7 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 		return err
 	}
 	res.ProvisionsUpdated++
-	return ap.touched(ctx, cur.id, audit.Update, "update")
+	return ap.touched(ctx, cur.id, cur.household, audit.Update, "update")
 }
 
 func truncate(s string, n int) string {
@@ -435,12 +450,14 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// touched audits a provision write and queues the monitor change.
-func (ap *applier) touched(ctx context.Context, id string, action audit.Action, op string) error {
-	if err := ap.s.change(ctx, ap.tx, ap.gm, RecProvision, id, op); err != nil {
-		return err
+// touched audits a provision write and queues the monitor change (once
+// per household and message).
+func (ap *applier) touched(ctx context.Context, id, household string, action audit.Action, op string) error {
+	if !ap.hh[household] {
+		ap.hh[household] = true
+		ap.tx.changeFor(ap.gm, RecProvision, id, op, household)
 	}
-	return ap.s.audit(ctx, ap.tx, ap.a, exchangePerm(ap.a, ap.gm), action, ap.gm, RecProvision, id)
+	return ap.tx.audit(ctx, ap.a, exchangePerm(ap.a, ap.gm), action, ap.gm, RecProvision, id)
 }
 
 // ensureProvision finds the provision with the allocation number, or
@@ -479,7 +496,7 @@ func (ap *applier) ensureProvision(ctx context.Context, m *exchange.Message, wet
 		return cur, err
 	}
 	res.ProvisionsCreated++
-	if err := ap.touched(ctx, id, audit.Create, "create"); err != nil {
+	if err := ap.touched(ctx, id, who.HouseholdID, audit.Create, "create"); err != nil {
 		return cur, err
 	}
 	return provisionRef{id: id, person: who.PersonID, household: who.HouseholdID, status: casework.ProvisionStarted}, nil
@@ -513,7 +530,7 @@ func (ap *applier) apply305(ctx context.Context, m *exchange.Message, wet string
 			return err
 		}
 		res.ProvisionsUpdated++
-		if err := ap.touched(ctx, p.id, audit.Update, "status"); err != nil {
+		if err := ap.touched(ctx, p.id, p.household, audit.Update, "status"); err != nil {
 			return err
 		}
 	}
@@ -618,7 +635,7 @@ func (ap *applier) apply307(ctx context.Context, m *exchange.Message, wet string
 			return err
 		}
 		res.ProvisionsUpdated++
-		if err := ap.touched(ctx, p.id, audit.Update, "status"); err != nil {
+		if err := ap.touched(ctx, p.id, p.household, audit.Update, "status"); err != nil {
 			return err
 		}
 	}
@@ -700,10 +717,11 @@ func (ap *applier) apply323(ctx context.Context, m *exchange.Message, msgID, wet
 			continue
 		}
 		res.ClaimsCreated++
-		if err := ap.s.change(ctx, ap.tx, ap.gm, RecProvision, p.id, "claim"); err != nil {
-			return err
+		if !ap.hh[p.household] {
+			ap.hh[p.household] = true
+			ap.tx.changeFor(ap.gm, RecProvision, p.id, "claim", p.household)
 		}
-		if err := ap.s.audit(ctx, ap.tx, ap.a, exchangePerm(ap.a, ap.gm), audit.Create, ap.gm, RecClaim, id); err != nil {
+		if err := ap.tx.audit(ctx, ap.a, exchangePerm(ap.a, ap.gm), audit.Create, ap.gm, RecClaim, id); err != nil {
 			return err
 		}
 	}

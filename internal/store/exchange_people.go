@@ -72,6 +72,12 @@ func exchangePerm(a Actor, gemeente string) auth.Permission {
 // current household gets one, as a new person would. Writes are audited and
 // queued for the monitor in tx.
 func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente string, c exchange.Client, bron string) (ExchangePerson, error) {
+	return s.exchangePersonX(ctx, newXTx(tx), a, gemeente, c, bron)
+}
+
+// exchangePersonX is exchangePerson on a transaction with prepared
+// statements (and perhaps buffered audit records).
+func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente string, c exchange.Client, bron string) (ExchangePerson, error) {
 	var out ExchangePerson
 	a, err := exchangeActor(a, gemeente)
 	if err != nil {
@@ -136,7 +142,7 @@ func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente st
 			return out, err
 		}
 		out.PersonID, out.Created, birth = pid, true, p.Geboortedatum
-		if err := s.audit(ctx, tx, a, perm, audit.Create, gemeente, RecPerson, pid); err != nil {
+		if err := tx.audit(ctx, a, perm, audit.Create, gemeente, RecPerson, pid); err != nil {
 			return out, err
 		}
 	}
@@ -162,7 +168,7 @@ func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente st
 	if h.ID == "" {
 		h.ID = secret.ID()
 		if h.Postcode != "" {
-			if err := s.placeHousehold(ctx, tx, &h); err != nil {
+			if err := s.placeHousehold(ctx, tx.Tx, &h); err != nil {
 				if _, ok := people.AsFieldErrors(err); !ok {
 					return out, err
 				}
@@ -175,7 +181,7 @@ func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente st
 			return out, err
 		}
 		out.HouseholdCreated = true
-		if err := s.audit(ctx, tx, a, perm, audit.Create, gemeente, RecHousehold, h.ID); err != nil {
+		if err := tx.audit(ctx, a, perm, audit.Create, gemeente, RecHousehold, h.ID); err != nil {
 			return out, err
 		}
 	}
@@ -189,14 +195,12 @@ func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente st
 		return out, err
 	}
 	if !out.HouseholdCreated {
-		if err := s.audit(ctx, tx, a, perm, audit.Update, gemeente, RecHousehold, h.ID); err != nil {
+		if err := tx.audit(ctx, a, perm, audit.Update, gemeente, RecHousehold, h.ID); err != nil {
 			return out, err
 		}
 	}
 	// One change for the household covers the new person and membership.
-	if err := s.change(ctx, tx, gemeente, RecHousehold, h.ID, "member"); err != nil {
-		return out, err
-	}
+	tx.changeFor(gemeente, RecHousehold, h.ID, "member", h.ID)
 	return out, nil
 }
 

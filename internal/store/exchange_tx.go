@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"naober.nl/naober/internal/audit"
+	"naober.nl/naober/internal/auth"
+)
+
+// xtx is a transaction with a cache of prepared statements, for the many
+// small, repeated statements of an import: SQLite then parses each
+// statement once per batch instead of once per row. With buffered audit it
+// also collects audit records and writes them in one statement (flushAudit),
+// still inside the transaction.
+type xtx struct {
+	*Tx
+	cache  map[string]*sql.Stmt
+	buffer bool
+	audits []pendingAudit
+}
+
+type pendingAudit struct {
+	at                                    any
+	userID, email, role, gemeente, action string
+	recordType, recordID, purpose         string
+}
+
+func newXTx(tx *Tx) *xtx { return &xtx{Tx: tx, cache: map[string]*sql.Stmt{}} }
+
+func (x *xtx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := x.cache[q]; ok {
+		return st, nil
+	}
+	st, err := x.tx.PrepareContext(ctx, x.s.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	x.cache[q] = st
+	return st, nil
+}
+
+// Exec runs a prepared, cached statement.
+func (x *xtx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := x.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRow runs a prepared, cached query; a failure to prepare shows in Scan.
+func (x *xtx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := x.stmt(ctx, q)
+	if err != nil {
+		return x.Tx.QueryRow(ctx, q, args...) // reports the same error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// audit records writes like Store.audit; buffered, they wait for flushAudit.
+func (x *xtx) audit(ctx context.Context, a Actor, perm auth.Permission, action audit.Action, gemeente, recordType string, ids ...string) error {
+	role := string(a.P.RoleFor(perm, gemeente))
+	now := x.s.ts(x.s.now())
+	for _, id := range ids {
+		pa := pendingAudit{now, a.P.UserID, a.P.Email, role, gemeente, string(action), recordType, id, a.purpose()}
+		if x.buffer {
+			x.audits = append(x.audits, pa)
+			continue
+		}
+		if _, err := x.Exec(ctx, `INSERT INTO audit_log (at, user_id, user_email, role, gemeente, action, record_type, record_id, purpose)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, pa.at, pa.userID, pa.email, pa.role, pa.gemeente, pa.action, pa.recordType, pa.recordID, pa.purpose); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushAudit writes the buffered audit records, up to 50 a statement.
+func (x *xtx) flushAudit(ctx context.Context) error {
+	const per = 50
+	for len(x.audits) > 0 {
+		n := min(per, len(x.audits))
+		q := "INSERT INTO audit_log (at, user_id, user_email, role, gemeente, action, record_type, record_id, purpose) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		args := make([]any, 0, n*9)
+		for _, p := range x.audits[:n] {
+			args = append(args, p.at, p.userID, p.email, p.role, p.gemeente, p.action, p.recordType, p.recordID, p.purpose)
+		}
+		if _, err := x.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+		x.audits = x.audits[n:]
+	}
+	x.audits = x.audits[:0]
+	return nil
+}
+
+// changeFor queues a monitor change for a household that is known
+// already (no lookup).
+func (x *xtx) changeFor(gemeente, entity, id, op, household string) {
+	x.changes = append(x.changes, pendingChange{at: x.s.ts(x.s.now()), gemeente: gemeente, entity: entity, id: id, op: op,
+		household: sql.NullString{String: household, Valid: household != ""}})
+}
