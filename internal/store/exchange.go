@@ -278,9 +278,13 @@ func baseName(f string) string {
 
 // person resolves the client and counts what was created.
 func (ap *applier) person(ctx context.Context, c exchange.Client, res *exchange.Result) (ExchangePerson, error) {
+	n := len(ap.tx.changes)
 	p, err := ap.s.exchangePersonX(ctx, ap.tx, ap.a, ap.gm, c, people.SourceExchange)
 	if err != nil {
 		return p, err
+	}
+	if len(ap.tx.changes) > n { // the household is queued for the monitor already
+		ap.hh[p.HouseholdID] = true
 	}
 	if p.Created {
 		res.PersonsCreated++

@@ -151,8 +151,28 @@ func BenchmarkImport301(b *testing.B) {
 		a := benchActor(b, s)
 		b.StartTimer()
 		t0 := time.Now()
-		in := make([]store.ExchangeInput, 0, batch)
-		flush := func() {
+		// Parse on one goroutine while the store applies the previous batch.
+		batches := make(chan []store.ExchangeInput, 2)
+		go func() {
+			defer close(batches)
+			in := make([]store.ExchangeInput, 0, batch)
+			for i, f := range files {
+				m, err := istd.Read(fmt.Sprintf("bericht%d.xml", i), bytes.NewReader(f))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				in = append(in, store.ExchangeInput{File: "bericht.xml", Message: m})
+				if len(in) == batch {
+					batches <- in
+					in = make([]store.ExchangeInput, 0, batch)
+				}
+			}
+			if len(in) > 0 {
+				batches <- in
+			}
+		}()
+		for in := range batches {
 			out, err := s.ApplyMessages(ctx, a, "GM0384", in, store.ApplyOptions{})
 			if err != nil {
 				b.Fatal(err)
@@ -162,19 +182,7 @@ func BenchmarkImport301(b *testing.B) {
 					b.Fatal(o.Err)
 				}
 			}
-			in = in[:0]
 		}
-		for i, f := range files {
-			m, err := istd.Read(fmt.Sprintf("bericht%d.xml", i), bytes.NewReader(f))
-			if err != nil {
-				b.Fatal(err)
-			}
-			in = append(in, store.ExchangeInput{File: "bericht.xml", Message: m})
-			if len(in) == batch {
-				flush()
-			}
-		}
-		flush()
 		elapsed += time.Since(t0)
 		b.StopTimer()
 		s.Close()

@@ -168,11 +168,8 @@ func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente 
 	if h.ID == "" {
 		h.ID = secret.ID()
 		if h.Postcode != "" {
-			if err := s.placeHousehold(ctx, tx.Tx, &h); err != nil {
-				if _, ok := people.AsFieldErrors(err); !ok {
-					return out, err
-				}
-				h.Wijk, h.Buurt = "", ""
+			if err := s.placeExchange(ctx, tx, &h); err != nil {
+				return out, err
 			}
 		}
 		out.Unplaced = h.Wijk == ""
@@ -220,4 +217,39 @@ func compareClient(bsn string, c exchange.Client, voornamen, tussen, achternaam 
 		}
 	}
 	return out
+}
+
+// placeExchange places a new household like placeHousehold does without a
+// given wijk (the postcode table; the wijk must lie in the gemeente and the
+// buurt in the wijk), with prepared statements; an address that does not
+// place leaves wijk and buurt empty (unknown).
+func (s *Store) placeExchange(ctx context.Context, tx *xtx, h *people.Household) error {
+	var wijk, buurt, gm string
+	err := tx.QueryRow(ctx, `SELECT wijk, buurt, gemeente FROM postcode_areas
+		WHERE postcode = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
+		h.Postcode, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
+	if err == sql.ErrNoRows || (err == nil && gm != h.Gemeente) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if s.wijkGemeente == nil {
+		return errs.E(errs.Internal, "no area lookup configured")
+	}
+	if g, ok := s.wijkGemeente(wijk); !ok || g != h.Gemeente {
+		return nil
+	}
+	if buurt != "" {
+		var bw string
+		err := tx.QueryRow(ctx, "SELECT wijk FROM buurten WHERE code = ?", buurt).Scan(&bw)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if bw != wijk {
+			buurt = ""
+		}
+	}
+	h.Wijk, h.Buurt = wijk, buurt
+	return nil
 }
