@@ -64,6 +64,8 @@ func (p page) Can(perm string) bool {
 		return p.User.CanAnywhere(auth.ManageTeam)
 	case "monitor":
 		return p.User.CanAnywhere(auth.ReadMonitor)
+	case "inlezen":
+		return p.User.CanAnywhere(auth.ImportExchange)
 	}
 	return false
 }
