@@ -402,9 +402,13 @@ func mulDivRound(a, b, c int64) int64 { return (a*b*2 + c) / (2 * c) }
 
 func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet string, who ExchangePerson, al exchange.Allocation, path string, res *exchange.Result) error {
 	s, tx := ap.s, ap.tx
-	cur, found, err := ap.findProvision(ctx, wet, al.Nummer)
-	if err != nil {
-		return err
+	var cur provisionRef
+	var found bool
+	if !who.Created { // a new client has no provision yet; a taken number fails the insert below
+		var err error
+		if cur, found, err = ap.findProvision(ctx, wet, al.Nummer); err != nil {
+			return err
+		}
 	}
 	if found && cur.person != who.PersonID {
 		return exchange.Problems{{Path: path + "/ToewijzingNummer", Value: al.Nummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"}}
@@ -426,16 +430,17 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 			id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
 			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(strings.TrimSpace(al.Commentaar), 2000), ap.a.P.UserID, now, now,
 			al.Nummer, al.ReferentieAanbieder, al.Toewijzingsdatum, budget, people.SourceExchange)
+		if errs.Is(classify(err), errs.Conflict) {
+			return exchange.Problems{{Path: path + "/ToewijzingNummer", Value: al.Nummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"}}
+		}
 		if err != nil {
 			return err
 		}
 		res.ProvisionsCreated++
 		return ap.touched(ctx, id, who.HouseholdID, audit.Create, "create")
 	}
-	// An update: the allocation as the gemeente now states it. A
-	// provision first made from a 305/307/323 takes the household of the
-	// client's current record only when it had none.
-	_, err = tx.Exec(ctx, `UPDATE provisions SET categorie = ?, productcode = ?, taakveld = ?, aanbieder_agb = ?, start_datum = ?, eind_datum = ?,
+	// An update: the allocation as the gemeente now states it.
+	_, err := tx.Exec(ctx, `UPDATE provisions SET categorie = ?, productcode = ?, taakveld = ?, aanbieder_agb = ?, start_datum = ?, eind_datum = ?,
 		volume = ?, eenheid = ?, frequentie = ?, prijs_cents = ?, maandbedrag_cents = ?, toelichting = ?, referentie_aanbieder = ?, toewijzingsdatum = ?,
 		budget_cents = ?, updated_at = ? WHERE id = ?`,
 		al.Categorie, al.Code, taakveld, m.AGB(), al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand,
