@@ -172,6 +172,10 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 	err = s.Tx(ctx, func(tx *Tx) error {
 		imp.tx = tx
 		tx.cacheStatements()
+		// exchangePersonX on one xtx for the whole file: each statement is
+		// prepared once, and audit records are written 50 to a statement.
+		imp.x = newXTx(tx)
+		imp.x.buffer = true
 		if s.dialect == SQLite {
 			// A big file touches many pages of persons, households, the
 			// audit log and the keys; SQLite's default 2 MB page cache
@@ -207,11 +211,19 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 			// On SQLite (one writer) the change log may be written as the
 			// import goes, which keeps memory flat; PostgreSQL must write it
 			// at commit.
+			if len(imp.x.audits) >= 1000 {
+				if err := imp.x.flushAudit(ctx); err != nil {
+					return err
+				}
+			}
 			if s.dialect == SQLite && len(tx.changes) >= 4096 {
 				if err := s.flushChanges(ctx, tx); err != nil {
 					return err
 				}
 			}
+		}
+		if err := imp.x.flushAudit(ctx); err != nil {
+			return err
 		}
 		if in.DryRun || (rep.Rejected > 0 && !in.Partial) {
 			return errSheetRollback
@@ -246,6 +258,7 @@ type sheetRun struct {
 	run      string
 	keyScope string
 	conv     *exchange.Converter
+	x        *xtx // the import's statement cache and audit buffer, for exchangePersonX
 }
 
 type sheetKey struct {
@@ -340,7 +353,7 @@ func (r *sheetRun) person(ctx context.Context, rec exchange.Row, k sheetKey) (st
 		}
 		// The record is gone: make it again.
 	}
-	ep, err := s.exchangePerson(ctx, tx, r.a, gm, c, SourceSpreadsheet)
+	ep, err := s.exchangePersonX(ctx, r.x, r.a, gm, c, SourceSpreadsheet)
 	if err != nil {
 		var ps exchange.Problems
 		if errors.As(err, &ps) {
