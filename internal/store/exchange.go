@@ -121,10 +121,10 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 		// temporary file. A batch touches many index pages: a page cache of
 		// 64 MB (instead of 2 MB) keeps them in memory. The writer is one
 		// long-lived connection, so both stay set.
+		// Only speed depends on them: an error (SQLite refuses to change
+		// temp_store while a statement is active) is not the import's.
 		for _, q := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"} {
-			if _, err := s.w.ExecContext(ctx, q); err != nil {
-				return nil, classify(err)
-			}
+			s.w.ExecContext(ctx, q)
 		}
 	}
 	err = s.Tx(ctx, func(tx *Tx) error {
