@@ -169,6 +169,19 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 	}
 	imp := &sheetRun{s: s, a: a, in: in, rep: &rep, today: today, run: secret.ID(), conv: conv,
 		keyScope: "sheet:" + in.Gemeente + ":" + rep.Source + ":" + string(in.Kind)}
+	if s.dialect == SQLite {
+		// A big file touches many pages of persons, households, the audit
+		// log and the keys; SQLite's default 2 MB page cache then reads
+		// pages back from the file for every row. Every INSERT into a table
+		// with indexes keeps a statement journal, by default a temporary
+		// file (a write per page). The writer is one long-lived connection,
+		// so both stay set (as for the message import, exchange.go).
+		for _, q := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"} {
+			if _, err := s.w.ExecContext(ctx, q); err != nil {
+				return rep, classify(err)
+			}
+		}
+	}
 	err = s.Tx(ctx, func(tx *Tx) error {
 		imp.tx = tx
 		tx.cacheStatements()
@@ -176,14 +189,7 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 		// prepared once, and audit records are written 50 to a statement.
 		imp.x = newXTx(tx)
 		imp.x.buffer = true
-		if s.dialect == SQLite {
-			// A big file touches many pages of persons, households, the
-			// audit log and the keys; SQLite's default 2 MB page cache
-			// then reads pages back from the file for every row.
-			if _, err := tx.Exec(ctx, "PRAGMA cache_size = -65536"); err != nil {
-				return err
-			}
-		}
+
 		for n := 0; ; n++ {
 			if n%1024 == 0 {
 				if err := ctx.Err(); err != nil {
