@@ -167,18 +167,38 @@ func importIstdFiles(ctx context.Context, st *store.Store, a store.Actor, gemeen
 		batch, idx = batch[:0], idx[:0]
 		return nil
 	}
-	for _, p := range files {
+	// Read and check the files on a second goroutine while the store
+	// applies the previous batch; the report keeps the order of the files.
+	type parsed struct {
+		in  store.ExchangeInput
+		err error
+	}
+	ch := make(chan parsed, istdBatch)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(ch)
+		for _, p := range files {
+			in, err := readIstd(p)
+			select {
+			case ch <- parsed{in, err}:
+			case <-pctx.Done():
+				return
+			}
+		}
+	}()
+	for x := range ch {
+		p := x.in.File
 		rep.Files = append(rep.Files, istdFileReport{File: p})
-		in, err := readIstd(p)
-		if err != nil {
+		if x.err != nil {
 			var ps exchange.Problems
-			if !errors.As(err, &ps) {
-				ps = exchange.Problems{{File: p, Msg: "het bestand is niet te lezen: " + err.Error()}}
+			if !errors.As(x.err, &ps) {
+				ps = exchange.Problems{{File: p, Msg: "het bestand is niet te lezen: " + x.err.Error()}}
 			}
 			rep.Files[len(rep.Files)-1].Outcome = store.ExchangeOutcome{Result: exchange.Result{File: p}, Err: ps}
 			continue
 		}
-		batch = append(batch, in)
+		batch = append(batch, x.in)
 		idx = append(idx, len(rep.Files)-1)
 		if len(batch) == istdBatch {
 			if err := flush(); err != nil {
