@@ -189,7 +189,6 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 		// prepared once, and audit records are written 50 to a statement.
 		imp.x = newXTx(tx)
 		imp.x.buffer = true
-
 		for n := 0; ; n++ {
 			if n%1024 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -214,14 +213,14 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 			if len(ps) > 0 {
 				rep.reject(ps)
 			}
-			// On SQLite (one writer) the change log may be written as the
-			// import goes, which keeps memory flat; PostgreSQL must write it
-			// at commit.
 			if len(imp.x.audits) >= 1000 {
 				if err := imp.x.flushAudit(ctx); err != nil {
 					return err
 				}
 			}
+			// On SQLite (one writer) the change log may be written as the
+			// import goes, which keeps memory flat; PostgreSQL must write it
+			// at commit.
 			if s.dialect == SQLite && len(tx.changes) >= 4096 {
 				if err := s.flushChanges(ctx, tx); err != nil {
 					return err
