@@ -108,6 +108,12 @@ func (s *Server) wijkRows(m *monCtx, t *publish.Table, res monitor.Result, row f
 		}
 		t.Rows = append(t.Rows, pr)
 	}
+	// Households whose address the postcode table did not place (often
+	// imported from the exchange) count in the gemeente but in no wijk: the
+	// engine keeps them under the gemeente's own code.
+	if r, ok := by[m.G.Code]; ok {
+		t.Rows = append(t.Rows, publish.Row{Code: m.G.Code, Label: "Wijk onbekend (adres niet in de adrestabel)", Cells: row(r)})
+	}
 	tot := res.Total
 	if tot.Area == "" {
 		tot.Area = m.G.Code
