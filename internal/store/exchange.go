@@ -44,9 +44,13 @@ import (
 //     end (eind_datum) stays as allocated; the monitor ends the provision at
 //     the werkelijke eind when there is one.
 //   - 323: every Prestatie becomes a claim (credit negative), idempotent per
-//     law, provider and ReferentieNummer (a reference twice in one message,
-//     or an allocation number of another client, refuses the message); the monitor takes declared amounts as
-//     the real cost of the months they cover.
+//     law, provider and ReferentieNummer; the monitor takes declared amounts
+//     as the real cost of the months they cover. A reference twice in one
+//     message, an allocation number of another client, or a total that is
+//     not the sum of the lines refuses the message (every line checked, so
+//     the report names each problem). The published JW323 example does all
+//     of the first two: it is refused, which is right.
+//   - An allocation number of another client in a 301 refuses the message.
 //   - An allocation naober never saw (traffic from before naober, or a 301
 //     the gemeente's old system sent) named in a 305, 307 or 323: naober
 //     creates the provision from what the message carries (client, category,
