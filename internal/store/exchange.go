@@ -48,8 +48,8 @@ import (
 //     as the real cost of the months they cover. A reference twice in one
 //     message, an allocation number of another client, or a total that is
 //     not the sum of the lines refuses the message (every line checked, so
-//     the report names each problem). The published JW323 example does all
-//     of the first two: it is refused, which is right.
+//     the report names each problem). The published JW323 example does the
+//     first two: it is refused, which is right.
 //   - An allocation number of another client in a 301 refuses the message.
 //   - An allocation naober never saw (traffic from before naober, or a 301
 //     the gemeente's old system sent) named in a 305, 307 or 323: naober
