@@ -219,3 +219,28 @@ func benchMessages() int {
 	}
 	return 10000
 }
+
+// BenchmarkParse301 is the reading half of BenchmarkImport301 alone (the
+// same 10,000 messages through istd.Read), to show where the time goes.
+func BenchmarkParse301(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	n := benchMessages()
+	bsns := benchBSNs(n)
+	files := make([][]byte, n)
+	products := 0
+	for i := range files {
+		var buf bytes.Buffer
+		products += bench301(&buf, r, i+1, bsns[i])
+		files[i] = buf.Bytes()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		for i, f := range files {
+			if _, err := istd.Read(fmt.Sprintf("bericht%d.xml", i), bytes.NewReader(f)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(products*b.N)/b.Elapsed().Seconds(), "products/s")
+}
