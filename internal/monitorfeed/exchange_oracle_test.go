@@ -3,6 +3,10 @@ package monitorfeed_test
 import (
 	"testing"
 
+	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/exchange"
+	"naober.nl/naober/internal/store"
+
 	"naober.nl/naober/internal/monitor"
 	"naober.nl/naober/internal/people"
 )
@@ -74,4 +78,41 @@ func addClaims(t *testing.T, d db, win monitor.Period) int {
 		}
 	}
 	return n
+}
+
+// TestFollowExchangeImport: messages imported after the first build (new
+// clients from a 301, declared care from a 323, a 307 that ends care) show
+// in the followed index exactly as in a fresh build, costs included.
+func TestFollowExchangeImport(t *testing.T) {
+	eachDB(t, func(t *testing.T, d db) {
+		w := newWorld(t, d.s, 5)
+		w.populate(t, 10)
+		f := run(t, d.s)
+		u := &store.User{Email: "beheer@meppel.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0119", Role: auth.Beheer}}}
+		if err := d.s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		a := store.Actor{P: &auth.Principal{UserID: u.ID, Email: u.Email, Grants: u.Grants}}
+		start := w.today.AddMonths(-3)
+		vol := 3
+		m301 := &exchange.Message{Standard: exchange.IJw, Code: "301", ID: "1", Afzender: "0119", Ontvanger: "42420001", Import: true,
+			Client:      &exchange.Client{BSN: "999900006", Geboortedatum: people.MustDate("2012-02-14"), Geslacht: "man", Voornamen: "Tom", Achternaam: "Wit"},
+			Allocations: []exchange.Allocation{{Nummer: "7001", Categorie: "45", Ingangsdatum: start, Volume: &vol, Eenheid: "83", Frequentie: "4"}}}
+		first := people.NewDate(start.Year(), start.Time().Month(), 1)
+		m323 := &exchange.Message{Standard: exchange.IJw, Code: "323", ID: "2", Afzender: "42420001", Ontvanger: "0119", Import: true,
+			Declaration: &exchange.Declaration{Nummer: "D1", Begin: first, Eind: first.AddMonths(1).AddDays(-1), TotaalCents: 25000 + 4000, Claims: []exchange.Claim{
+				{BSN: "999900006", ReferentieNummer: "R1", ToewijzingNummer: "7001", Categorie: "45", Begin: first, Eind: first.AddMonths(1).AddDays(-1), Volume: 250, Eenheid: "83", TariefCents: 100, BedragCents: 25000},
+				{BSN: "999900018", ReferentieNummer: "R2", ToewijzingNummer: "7002", Categorie: "43", Begin: first, Eind: first.AddDays(9), Volume: 4, Eenheid: "14", TariefCents: 1000, BedragCents: 4000},
+			}}}
+		m307 := &exchange.Message{Standard: exchange.IJw, Code: "307", ID: "3", Afzender: "42420001", Ontvanger: "0119", Import: true,
+			Client: &exchange.Client{BSN: "999900006"},
+			Stops:  []exchange.Stop{{Nummer: "7001", Categorie: "45", ToewijzingIngangsdatum: start, Begindatum: start, Einddatum: start.AddMonths(1), RedenBeeindiging: "31", Status: "1"}}}
+		for _, m := range []*exchange.Message{m301, m323, m307} {
+			if _, err := d.s.ApplyMessage(ctx, a, "GM0119", m.Name()+".xml", m); err != nil {
+				t.Fatal(err)
+			}
+			caughtUp(t, f, d.s)
+			sameIndex(t, d.s, f.Index())
+		}
+	})
 }
