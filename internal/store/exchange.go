@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,11 +27,24 @@ import (
 //   - Idempotency: every message is recorded in exchange_messages by
 //     gemeente, standard, code, sender and BerichtIdentificatie; the same
 //     message again is reported as already imported and changes nothing.
-//   - 301: creates or updates the provision with the allocation number
-//     (unique per gemeente and law). Provider by AGB (the header's
-//     Ontvanger); category, product code, dates, volume, unit, frequency,
-//     budget as the message says; the law from the standard; the Iv3
-//     taakveld from the category as case work books it
+//   - naober mirrors the gemeente's traffic for case work and the monitor;
+//     it is not the gatekeeper that answers with a 325 (the gemeente's own
+//     system does). What is really broken is refused, whole: a total that is
+//     not the sum of the lines, a line whose amount is not volume × tariff
+//     (istd checks it), bad codes, dates or BSNs. What is only odd is
+//     imported with a warning in the Result, so no declared euro is lost.
+//   - A provision is identified by gemeente, law, allocation number and
+//     person (migration 0009). An allocation number that in naober belongs
+//     to another client (the gemeente's system gave it twice, or a provider
+//     declares it for the wrong client) becomes a provision of THIS client,
+//     with a warning naming the other client by masked BSN. 301, 305, 307
+//     and 323 all find the provision by number and client. The export gives
+//     a new number that is free in the whole gemeente and law.
+//   - 301: creates or updates the client's provision with the allocation
+//     number. Provider by AGB (the header's Ontvanger); category, product
+//     code, dates, volume, unit, frequency, budget as the message says; the
+//     law from the standard; the Iv3 taakveld from the category as case
+//     work books it
 //     (casework.DefaultTaakveld; the old 2015 youth categories 31–38 on
 //     6.751 ambulant and 6.761 verblijf). Unit 83 (euro) gets a price of
 //     € 1 per unit so the volume is the amount; a budget with an end date is
@@ -43,21 +55,23 @@ import (
 //     own reason for it), status beëindigd (status 3 undoes it). The planned
 //     end (eind_datum) stays as allocated; the monitor ends the provision at
 //     the werkelijke eind when there is one.
-//   - 323: every Prestatie becomes a claim (credit negative), idempotent per
-//     law, provider and ReferentieNummer; the monitor takes declared amounts
-//     as the real cost of the months they cover. A reference twice in one
-//     message, an allocation number of another client, or a total that is
-//     not the sum of the lines refuses the message (every line checked, so
-//     the report names each problem). The published JW323 example does the
-//     first two: it is refused, which is right.
-//   - An allocation number of another client in a 301 refuses the message.
+//   - 323: every Prestatie becomes a claim (credit negative), identified by
+//     gemeente, law, provider, ReferentieNummer and the begin of its period
+//     (migration 0009), so the same line in a later message counts once;
+//     the monitor takes declared amounts as the real cost of the months they
+//     cover. One reference on lines of different periods gives a claim per
+//     line and a warning; the same reference and period twice in a message
+//     counts once, with a warning. The published JW323 example does both
+//     odd things (allocation 10073 for two clients, RN004 for April and
+//     March): it imports, with two warnings.
 //   - An allocation naober never saw (traffic from before naober, or a 301
 //     the gemeente's old system sent) named in a 305, 307 or 323: naober
 //     creates the provision from what the message carries (client, category,
 //     product code, allocation start, provider), bron berichtenverkeer,
-//     status gestart. A later 301 with the same number completes it. So no
-//     declared euro is lost to the monitor, and a functional administrator
-//     sees these provisions marked as coming from the exchange.
+//     status gestart. A later 301 for the client with the same number
+//     completes it. So no declared euro is lost to the monitor, and a
+//     functional administrator sees these provisions marked as coming from
+//     the exchange.
 //   - A 301/305/307/323 never changes a person naober already knows.
 //   - Retour messages (302, 306, 308, …) and provider requests are recorded
 //     and reported as read, nothing to import.
@@ -330,14 +344,52 @@ type provisionRef struct {
 	werkelijkeStart               people.Date
 }
 
-func (ap *applier) findProvision(ctx context.Context, wet, nummer string) (provisionRef, bool, error) {
-	var p provisionRef
-	err := ap.tx.QueryRow(ctx, "SELECT id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ? AND toewijzingnummer <> ''",
-		ap.gm, wet, nummer).Scan(&p.id, &p.person, &p.household, &p.status, &p.werkelijkeStart)
-	if err == sql.ErrNoRows {
-		return p, false, nil
+// findProvision finds the client's provision with the allocation number
+// (gemeente, law, number and person identify it). other is another client
+// with a provision of that number, if any: the gemeente's system gave the
+// number twice, and naober keeps one provision per client.
+func (ap *applier) findProvision(ctx context.Context, wet, nummer, person string) (p provisionRef, found bool, other string, err error) {
+	rows, err := ap.tx.Query(ctx, "SELECT id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ? AND toewijzingnummer <> ''",
+		ap.gm, wet, nummer)
+	if err != nil {
+		return p, false, "", err
 	}
-	return p, err == nil, err
+	defer rows.Close()
+	for rows.Next() {
+		var r provisionRef
+		if err := rows.Scan(&r.id, &r.person, &r.household, &r.status, &r.werkelijkeStart); err != nil {
+			return p, false, "", err
+		}
+		if r.person == person {
+			p, found = r, true
+		} else if other == "" {
+			other = r.person
+		}
+	}
+	return p, found, other, rows.Err()
+}
+
+// sharedNumber warns that an allocation number is also another client's,
+// with that client's BSN masked; reading the BSN is audited.
+func (ap *applier) sharedNumber(ctx context.Context, m *exchange.Message, nummer, other, path string, res *exchange.Result) error {
+	var enc string
+	if err := ap.tx.QueryRow(ctx, "SELECT bsn_enc FROM persons WHERE id = ?", other).Scan(&enc); err != nil {
+		return err
+	}
+	bsn, err := ap.s.keys.Decrypt(enc, bsnContext(ap.gm))
+	if err != nil {
+		return errs.Wrap(errs.Internal, err, "Het BSN kan niet worden ontsleuteld; controleer het sleutelbestand.")
+	}
+	if err := ap.tx.audit(ctx, ap.a, exchangePerm(ap.a, ap.gm), audit.Read, ap.gm, RecPerson, other); err != nil {
+		return err
+	}
+	check := "controleer dit bij de aanbieder"
+	if m.Code == "301" {
+		check = "controleer dit in het systeem van de gemeente"
+	}
+	res.Warnings = append(res.Warnings, exchange.Problem{Path: path + "/ToewijzingNummer", Value: nummer,
+		Msg: "toewijzing " + nummer + " staat ook op naam van een andere cliënt (" + exchange.MaskBSN(bsn) + "); apart vastgelegd — " + check})
+	return nil
 }
 
 func orPath(p, def string) string {
@@ -410,16 +462,9 @@ func mulDivRound(a, b, c int64) int64 { return (a*b*2 + c) / (2 * c) }
 
 func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet string, who ExchangePerson, al exchange.Allocation, path string, res *exchange.Result) error {
 	s, tx := ap.s, ap.tx
-	var cur provisionRef
-	var found bool
-	if !who.Created { // a new client has no provision yet; a taken number fails the insert below
-		var err error
-		if cur, found, err = ap.findProvision(ctx, wet, al.Nummer); err != nil {
-			return err
-		}
-	}
-	if found && cur.person != who.PersonID {
-		return exchange.Problems{{Path: path + "/ToewijzingNummer", Value: al.Nummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"}}
+	cur, found, other, err := ap.findProvision(ctx, wet, al.Nummer, who.PersonID)
+	if err != nil {
+		return err
 	}
 	prijs, maand := allocationCost(al)
 	now := s.ts(s.now())
@@ -438,17 +483,19 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 			id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
 			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(strings.TrimSpace(al.Commentaar), 2000), ap.a.P.UserID, now, now,
 			al.Nummer, al.ReferentieAanbieder, al.Toewijzingsdatum, budget, people.SourceExchange)
-		if errs.Is(classify(err), errs.Conflict) {
-			return exchange.Problems{{Path: path + "/ToewijzingNummer", Value: al.Nummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"}}
-		}
 		if err != nil {
 			return err
 		}
 		res.ProvisionsCreated++
+		if other != "" {
+			if err := ap.sharedNumber(ctx, m, al.Nummer, other, path, res); err != nil {
+				return err
+			}
+		}
 		return ap.touched(ctx, id, who.HouseholdID, audit.Create, "create")
 	}
 	// An update: the allocation as the gemeente now states it.
-	_, err := tx.Exec(ctx, `UPDATE provisions SET categorie = ?, productcode = ?, taakveld = ?, aanbieder_agb = ?, start_datum = ?, eind_datum = ?,
+	_, err = tx.Exec(ctx, `UPDATE provisions SET categorie = ?, productcode = ?, taakveld = ?, aanbieder_agb = ?, start_datum = ?, eind_datum = ?,
 		volume = ?, eenheid = ?, frequentie = ?, prijs_cents = ?, maandbedrag_cents = ?, toelichting = ?, referentie_aanbieder = ?, toewijzingsdatum = ?,
 		budget_cents = ?, updated_at = ? WHERE id = ?`,
 		al.Categorie, al.Code, taakveld, m.AGB(), al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand,
@@ -480,19 +527,13 @@ func (ap *applier) touched(ctx context.Context, id, household string, action aud
 // ensureProvision finds the provision with the allocation number, or
 // creates it from what a 305/307/323 carries (see the comment at the top).
 func (ap *applier) ensureProvision(ctx context.Context, m *exchange.Message, wet string, c exchange.Client, nummer, cat, code string, start people.Date, path string, res *exchange.Result) (provisionRef, error) {
-	cur, found, err := ap.findProvision(ctx, wet, nummer)
-	if err != nil {
-		return cur, err
-	}
 	who, err := ap.person(ctx, c, res)
 	if err != nil {
-		return cur, err
+		return provisionRef{}, err
 	}
-	if found {
-		if cur.person != who.PersonID {
-			return cur, exchange.Problems{{Path: path + "/ToewijzingNummer", Value: nummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"}}
-		}
-		return cur, nil
+	cur, found, other, err := ap.findProvision(ctx, wet, nummer, who.PersonID)
+	if err != nil || found {
+		return cur, err
 	}
 	taakveld := exchangeTaakveld(wet, cat)
 	if taakveld == "" {
@@ -513,6 +554,11 @@ func (ap *applier) ensureProvision(ctx context.Context, m *exchange.Message, wet
 		return cur, err
 	}
 	res.ProvisionsCreated++
+	if other != "" {
+		if err := ap.sharedNumber(ctx, m, nummer, other, path, res); err != nil {
+			return cur, err
+		}
+	}
 	if err := ap.touched(ctx, id, who.HouseholdID, audit.Create, "create"); err != nil {
 		return cur, err
 	}
@@ -674,55 +720,54 @@ func (ap *applier) apply323(ctx context.Context, m *exchange.Message, msgID, wet
 	}
 	// Check every line first, so the report names every problem.
 	var ps exchange.Problems
-	seen := map[string]bool{}
-	client := map[string]string{} // allocation number -> BSN within this message
+	type refKey struct{ ref, begin string }
+	refs, lines := map[string]bool{}, map[refKey]bool{}
+	twice := map[int]exchange.Problem{} // warnings by line, reported in line order
 	for i, c := range d.Claims {
 		path := orPath(c.Path, fmt.Sprintf("/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie[%d]", i+1))
-		switch {
-		case c.ReferentieNummer == "":
+		if c.ReferentieNummer == "" {
 			ps = append(ps, exchange.Problem{Path: path + "/ProductReferentie/ReferentieNummer", Msg: "het referentienummer ontbreekt"})
-		case seen[c.ReferentieNummer]:
-			ps = append(ps, exchange.Problem{Path: path + "/ProductReferentie/ReferentieNummer", Value: c.ReferentieNummer,
-				Msg: "dit referentienummer staat twee keer in de declaratie; elke prestatie heeft een eigen referentienummer"})
 		}
-		seen[c.ReferentieNummer] = true
 		if c.Begin.IsZero() || c.Eind.IsZero() || c.Eind.Before(c.Begin) {
 			ps = append(ps, exchange.Problem{Path: path + "/ProductPeriode", Value: c.Begin.ISO() + " – " + c.Eind.ISO(), Msg: "de periode van de prestatie klopt niet"})
 		}
-		if b, ok := client[c.ToewijzingNummer]; ok && b != c.BSN {
-			ps = append(ps, exchange.Problem{Path: path + "/ToewijzingNummer", Value: c.ToewijzingNummer,
-				Msg: "dit toewijzingnummer staat in deze declaratie ook bij een andere cliënt"})
-			continue
+		// One reference on lines of different periods: each line is its
+		// own claim (reference and period begin identify it). The same
+		// reference and period twice is one claim.
+		k := refKey{c.ReferentieNummer, c.Begin.ISO()}
+		switch {
+		case c.ReferentieNummer == "":
+		case lines[k]:
+			twice[i] = exchange.Problem{Path: path + "/ProductReferentie/ReferentieNummer", Value: c.ReferentieNummer,
+				Msg: "referentienummer " + c.ReferentieNummer + " staat twee keer met dezelfde periode in de declaratie; naober telt de prestatie één keer — controleer dit bij de aanbieder"}
+		case refs[c.ReferentieNummer]:
+			twice[i] = exchange.Problem{Path: path + "/ProductReferentie/ReferentieNummer", Value: c.ReferentieNummer,
+				Msg: "referentienummer " + c.ReferentieNummer + " staat twee keer in de declaratie, met een andere periode; beide prestaties vastgelegd — controleer dit bij de aanbieder"}
 		}
-		client[c.ToewijzingNummer] = c.BSN
-		cur, found, err := ap.findProvision(ctx, wet, c.ToewijzingNummer)
-		if err != nil {
-			return err
-		}
-		if found {
-			var pid string
-			err := ap.tx.QueryRow(ctx, "SELECT id FROM persons WHERE gemeente = ? AND bsn_hash = ?", ap.gm, ap.s.keys.Hash(people.NormalizeBSN(c.BSN), ap.gm)).Scan(&pid)
-			if err != nil && err != sql.ErrNoRows {
-				return err
-			}
-			if pid != cur.person {
-				ps = append(ps, exchange.Problem{Path: path + "/ToewijzingNummer", Value: c.ToewijzingNummer, Msg: "dit toewijzingnummer hoort in naober bij een andere cliënt"})
-			}
-		}
+		refs[c.ReferentieNummer], lines[k] = true, true
 	}
 	if len(ps) > 0 {
 		return ps
 	}
+	done := map[refKey]bool{}
 	for i, c := range d.Claims {
 		path := orPath(c.Path, fmt.Sprintf("/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie[%d]", i+1))
 		p, err := ap.ensureProvision(ctx, m, wet, exchange.Client{BSN: c.BSN}, c.ToewijzingNummer, c.Categorie, c.Code, c.Begin, path, res)
 		if err != nil {
 			return err
 		}
+		if w, ok := twice[i]; ok {
+			res.Warnings = append(res.Warnings, w)
+		}
+		k := refKey{c.ReferentieNummer, c.Begin.ISO()}
+		if done[k] {
+			continue // the same line twice in this message: warned above
+		}
+		done[k] = true
 		id := secret.ID()
 		r, err := ap.tx.Exec(ctx, `INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, wet, aanbieder_agb, declaratienummer,
 			referentienummer, vorig_referentienummer, begin_datum, eind_datum, volume, eenheid, tarief_cents, bedrag_cents, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, wet, aanbieder_agb, referentienummer) DO NOTHING`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, wet, aanbieder_agb, referentienummer, begin_datum) DO NOTHING`,
 			id, ap.gm, p.id, p.person, p.household, msgID, wet, m.AGB(), d.Nummer, c.ReferentieNummer, c.VorigReferentie,
 			c.Begin, c.Eind, c.Volume, c.Eenheid, c.TariefCents, c.BedragCents, ap.s.ts(ap.s.now()))
 		if err != nil {

@@ -88,6 +88,15 @@ func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id 
 			return errs.Wrap(errs.Internal, err, "Het BSN kan niet worden ontsleuteld; controleer het sleutelbestand.")
 		}
 		if nummer == "" {
+			// The next free number of the gemeente and law (the index no
+			// longer guards it: a number the gemeente's own system gave two
+			// clients is mirrored as it came). PostgreSQL serialises the
+			// exports that take a number; SQLite has one writer.
+			if s.dialect == Postgres {
+				if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)))", "naober-toewijzing:"+gm+":"+wet); err != nil {
+					return err
+				}
+			}
 			var max sql.NullInt64
 			if err := tx.QueryRow(ctx, "SELECT MAX(CAST(toewijzingnummer AS BIGINT)) FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer <> ''", gm, wet).Scan(&max); err != nil {
 				return err

@@ -311,8 +311,8 @@ func TestExchangeBrokenMessageChangesNothing(t *testing.T) {
 		}
 		before := exDump(t, s)
 		// A 301 whose second product has an unknown category, a client with
-		// an invalid BSN, a 307 without a reason, a 301 reusing an allocation
-		// number of another client: each refused whole, naming the element.
+		// an invalid BSN, a 307 without a reason, a 323 with a period that
+		// ends before it begins: each refused whole, naming the element.
 		cases := []struct {
 			m    func() *exchange.Message
 			path string
@@ -339,11 +339,10 @@ func TestExchangeBrokenMessageChangesNothing(t *testing.T) {
 				return m
 			}, "/Bericht/Client/StopProducten/StopProduct[2]/RedenBeeindiging"},
 			{func() *exchange.Message {
-				m := exJW301()
-				m.ID = "4"
-				m.Client.BSN = "999900018"
+				m := exJW323()
+				m.Declaration.Claims[1].Eind = exD("2026-03-31")
 				return m
-			}, "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[1]/ToewijzingNummer"},
+			}, "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie[2]/ProductPeriode"},
 		}
 		for i, c := range cases {
 			_, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "broken.xml", c.m())
@@ -352,6 +351,62 @@ func TestExchangeBrokenMessageChangesNothing(t *testing.T) {
 				t.Fatalf("case %d: %v", i, err)
 			}
 			exSameDump(t, "broken message", before, exDump(t, s))
+		}
+	})
+}
+
+// The gemeente's system gave one allocation number to two clients: naober
+// mirrors it as one provision per client, with a warning, and 305/307
+// find the provision by number and client.
+func TestExchangeSharedAllocationNumber(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		if _, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "JW301.xml", exJW301()); err != nil {
+			t.Fatal(err)
+		}
+		other := exJW301()
+		other.ID = "4"
+		other.Client.BSN = "999900018"
+		res, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "other.xml", other)
+		if err != nil || res.ProvisionsCreated != 2 || res.ProvisionsUpdated != 0 || len(res.Warnings) != 2 ||
+			res.Warnings[0].Path != "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[1]/ToewijzingNummer" || res.Warnings[0].Value != "300201" ||
+			res.Warnings[0].Msg != "toewijzing 300201 staat ook op naam van een andere cliënt (******006); apart vastgelegd — controleer dit in het systeem van de gemeente" {
+			t.Fatalf("301 with another client's numbers: %+v %v", res, err)
+		}
+		// A start for 999900018 and a stop for 999900006 each touch their own.
+		start := exJW305()
+		start.Ontvanger = "0384"
+		start.Client.BSN = "999900018"
+		stop := exJW307()
+		stop.Ontvanger = "0384"
+		for _, m := range []*exchange.Message{start, stop} {
+			res, err := s.ApplyMessage(ctx, f.beheer, "GM0384", m.Name()+".xml", m)
+			if err != nil || res.ProvisionsCreated != 0 || res.ProvisionsUpdated != 2 || len(res.Warnings) != 0 {
+				t.Fatalf("%s: %+v %v", m.Name(), res, err)
+			}
+		}
+		for bsn, status := range map[string]string{"999900006": "beeindigd", "999900018": "gestart"} {
+			hits, err := s.FindByBSN(ctx, f.regisseur, bsn)
+			if err != nil || len(hits) != 1 {
+				t.Fatalf("%s: %v %v", bsn, hits, err)
+			}
+			pvs, err := s.ProvisionsForHousehold(ctx, f.regisseur, hits[0].HouseholdID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, p := range pvs {
+				if p.PersonID != hits[0].ID {
+					continue
+				}
+				n++
+				if p.Status != status {
+					t.Errorf("%s: %+v", bsn, p)
+				}
+			}
+			if n != 2 {
+				t.Errorf("%s: %d provisions", bsn, n)
+			}
 		}
 	})
 }

@@ -50,6 +50,15 @@ func (x *xtx) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return st.ExecContext(ctx, args...)
 }
 
+// Query runs a prepared, cached query.
+func (x *xtx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := x.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // QueryRow runs a prepared, cached query; a failure to prepare shows in Scan.
 func (x *xtx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := x.stmt(ctx, q)
