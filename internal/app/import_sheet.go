@@ -151,6 +151,9 @@ func runImportSpreadsheet(ctx context.Context, args []string, getenv func(string
 			return err
 		}
 	}
+	// The report holds no personal data: what is wrong and where, not the value.
+	rep.Problems = exchange.ScrubSheetProblems(kind, rep.Problems)
+	rep.Warnings = exchange.ScrubSheetProblems(kind, rep.Warnings)
 	if *asJSON {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		fmt.Fprintln(stdout, string(b))

@@ -349,8 +349,21 @@ func (c *Converter) cell(cells []string, f string) string {
 	return strings.TrimSpace(cells[i])
 }
 
-// problem builds a problem naming line and column; BSNs are masked and
-// long values cut.
+// personalFields are the fields whose values are personal data. A report
+// of an import goes to beheer, who may not see persons: a problem with one
+// of these fields says what is wrong and where (line and column), never
+// the value. The BSN is shown masked.
+var personalFields = map[string]bool{
+	"voornamen": true, "tussenvoegsel": true, "achternaam": true, "geboortedatum": true, "geslacht": true,
+	"postcode": true, "huisnummer": true, "toevoeging": true, "rol": true,
+}
+
+// PersonalField reports whether a spreadsheet field holds personal data
+// whose value a report must not show (the BSN is masked instead).
+func PersonalField(f string) bool { return personalFields[f] }
+
+// problem builds a problem naming line and column; values of personal
+// fields are left out, BSNs masked and long values cut.
 func (c *Converter) problem(line int, f, value, msg string) Problem {
 	col := c.col[f]
 	if col == "" {
@@ -360,7 +373,10 @@ func (c *Converter) problem(line int, f, value, msg string) Problem {
 			col = f
 		}
 	}
-	if f == "bsn" && value != "" {
+	switch {
+	case personalFields[f]:
+		value = ""
+	case f == "bsn" && value != "":
 		value = MaskBSN(people.NormalizeBSN(value))
 	}
 	if len(value) > 60 {

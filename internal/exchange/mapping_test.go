@@ -113,7 +113,8 @@ func TestConvertProvisionRow(t *testing.T) {
 }
 
 // FuzzConvert: any row converts or is rejected with problems that name the
-// line, never panics, and never carries a whole BSN.
+// line, never panics, never carries a whole BSN, and never the value of a
+// person field.
 func FuzzConvert(f *testing.F) {
 	f.Add("999990019", "17-05-1980", "7941 ab", "12", "a", "V", "ouder", "68,50", "wmo", "02")
 	f.Add("", "31-02-1980", "0000", "x", "toolong", "q", "baas", "1.2.3", "?", "")
@@ -141,6 +142,11 @@ func FuzzConvert(f *testing.F) {
 				}
 				if n := people.NormalizeBSN(bsn); people.ValidBSN(n) && strings.Contains(p.String(), n) {
 					t.Fatalf("a whole BSN in a problem: %+v", p)
+				}
+				// No value of a person field: only a masked BSN, or values of
+				// provision fields (wet, categorie, amounts, dates).
+				if c == pc && p.Value != "" && !strings.HasPrefix(p.Value, "******") {
+					t.Fatalf("a person's value in a problem: %+v", p)
 				}
 			}
 		}

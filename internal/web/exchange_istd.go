@@ -232,29 +232,13 @@ func readIstdPart(part *multipart.Part) (store.ExchangeInput, error) {
 	return store.ExchangeInput{File: name, SHA256: hex.EncodeToString(h.Sum(nil)), Message: m}, err
 }
 
-// personalPath reports whether an element holds personal data whose value
-// the report must not show (the BSN itself is masked by the reader).
-func personalPath(path string) bool {
-	for _, s := range []string{"Naam", "Geboortedatum", "Adres", "Contact", "Relatie", "Telefoon", "Email", "Achternaam", "Voornamen", "Voorletters", "Voorvoegsel", "Commentaar"} {
-		if strings.Contains(path, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// scrub removes values of personal elements and any BSN that is not masked.
+// scrub leaves out values of personal elements and masks BSNs (see
+// exchange.ScrubProblems); the file name is left out too, since the report
+// groups problems per file.
 func scrub(ps []exchange.Problem) []exchange.Problem {
-	out := make([]exchange.Problem, len(ps))
-	for i, p := range ps {
-		p.File = ""
-		if personalPath(p.Path) {
-			p.Value = ""
-		}
-		if strings.Contains(p.Path, "Bsn") && !strings.HasPrefix(p.Value, "******") {
-			p.Value = exchange.MaskBSN(p.Value)
-		}
-		out[i] = p
+	out := exchange.ScrubProblems(ps)
+	for i := range out {
+		out[i].File = ""
 	}
 	return out
 }

@@ -430,6 +430,9 @@ func (s *Server) sheetRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// beheer may not see persons: the report says what and where, not the value.
+	rep.Problems = exchange.ScrubSheetProblems(meta.Kind, rep.Problems)
+	rep.Warnings = exchange.ScrubSheetProblems(meta.Kind, rep.Warnings)
 	if rep.Saved {
 		if err := s.Store.SaveSheetMapping(r.Context(), a, store.SheetMapping{Gemeente: meta.Gemeente, Source: meta.Source, Kind: meta.Kind, Mapping: m, Key: key}); err != nil {
 			return err
