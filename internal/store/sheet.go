@@ -182,14 +182,25 @@ func (s *Store) ImportSheet(ctx context.Context, a Actor, in SheetImport, r shee
 			}
 		}
 	}
-	err = s.Tx(ctx, func(tx *Tx) error {
+	bulk := in.Kind == exchange.KindPersons && sheetBulk
+	txFn := s.Tx
+	if bulk {
+		txFn = func(ctx context.Context, fn func(*Tx) error) error { return s.sheetTx(ctx, in.Gemeente, fn) }
+	}
+	err = txFn(ctx, func(tx *Tx) error {
 		imp.tx = tx
 		tx.cacheStatements()
 		// exchangePersonX on one xtx for the whole file: each statement is
 		// prepared once, and audit records are written 50 to a statement.
 		imp.x = newXTx(tx)
 		imp.x.buffer = true
-		for n := 0; ; n++ {
+		if bulk {
+			// Persons take the bulk path (sheet_bulk.go).
+			if err := imp.importPersons(ctx, r); err != nil {
+				return err
+			}
+		}
+		for n := 0; !bulk; n++ {
 			if n%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -264,6 +275,7 @@ type sheetRun struct {
 	keyScope string
 	conv     *exchange.Converter
 	x        *xtx // the import's statement cache and audit buffer, for exchangePersonX
+	bulk     *sheetBulkState
 }
 
 type sheetKey struct {

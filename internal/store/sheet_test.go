@@ -198,12 +198,13 @@ func TestSheetOneBadRowSavesNothingUnlessPartial(t *testing.T) {
 			t.Fatalf("a refused file changed the database:\n%v\n%v", before, after)
 		}
 		msg := exchange.Problems(rep.Problems).Error()
-		for _, want := range []string{"regel 3, kolom Geb.datum", "31-02-2012", "regel 4, kolom Burgerservicenummer", "******999"} {
+		for _, want := range []string{"regel 3, kolom Geb.datum", "regel 4, kolom Burgerservicenummer", "******999"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("report lacks %q:\n%s", want, msg)
 			}
 		}
-		if strings.Contains(msg, "999999999") || !strings.Contains(rep.Summary(), "Niets opgeslagen") {
+		// No personal values in the report (the BSN masked, the birth date left out).
+		if strings.Contains(msg, "999999999") || strings.Contains(msg, "31-02-2012") || !strings.Contains(rep.Summary(), "Niets opgeslagen") {
 			t.Errorf("report: %s / %s", msg, rep.Summary())
 		}
 
