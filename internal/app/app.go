@@ -203,6 +203,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, SessionTTL: *sessionTTL, Secure: *secure || *tlsCert != ""}
+	if !isPostgres(d.db) {
+		// Uploads between the steps of an import stay in the data directory
+		// (on PostgreSQL there is none: a private temporary directory).
+		srv.UploadDir = filepath.Join(filepath.Dir(d.db), "uploads")
+	}
 	stopMonitor, err := startMonitor(ctx, mf, srv, st, d.keyPath(), nil, log)
 	if err != nil {
 		return err
@@ -233,6 +238,19 @@ func serve(ctx context.Context, srv *web.Server, addr, certFile, keyFile string,
 	}
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// Housekeeping (expired uploads) runs until requests in flight are done.
+	hctx, stopHousekeeping := context.WithCancel(context.Background())
+	housekept := make(chan struct{})
+	go func() {
+		defer close(housekept)
+		if err := srv.Housekeep(hctx); err != nil {
+			log.Error("housekeeping", "err", err)
+		}
+	}()
+	defer func() {
+		stopHousekeeping()
+		<-housekept
+	}()
 	url := scheme + "://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "naober draait op %s\n", url)
 	log.Info("listening", "url", url)

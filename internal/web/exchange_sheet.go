@@ -4,14 +4,18 @@ package web
 // column mapping → dry run → the real run. Works without JavaScript.
 //
 // The uploaded file is kept on the server between the steps: a file with
-// mode 0600 in a 0700 directory under the system temp dir, named by a
-// random token, next to a small JSON file saying whose upload it is. Only
-// the token travels in URLs and forms (no personal data). The files go
-// after the real run, and uploads older than an hour are removed at every
-// new upload. With several naober servers behind one address, the steps of
-// one import must reach the same server (sticky sessions).
+// mode 0600 in the server's upload directory (Server.UploadDir, or a
+// private temporary directory of this process), named by a random token,
+// next to a small JSON file saying whose upload it is. Only the token
+// travels in URLs and forms (no personal data). The files go after the
+// real run, when the user stops ("Stoppen en bestand verwijderen"), and
+// an hour after the upload at the latest: Housekeep removes expired
+// uploads at start and every few minutes. With several naober servers
+// behind one address, the steps of one import must reach the same server
+// (sticky sessions).
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +45,7 @@ func (s *Server) routesImportSheet(r *router) {
 	r.page("POST /beheer/inlezen/spreadsheet", s.sheetUpload)
 	r.page("GET /beheer/inlezen/spreadsheet/{token}", s.sheetMappingPage)
 	r.page("POST /beheer/inlezen/spreadsheet/{token}", s.sheetRun)
+	r.page("POST /beheer/inlezen/spreadsheet/{token}/verwijderen", s.sheetDelete)
 	r.page("POST /beheer/inlezen/postcodes", s.postcodeUpload)
 }
 
@@ -56,15 +61,71 @@ type sheetUploadMeta struct {
 	Created  time.Time     `json:"aangemaakt"`
 }
 
-func sheetUploadDir() (string, error) {
-	dir := filepath.Join(os.TempDir(), "naober-uploads")
+// uploadDir returns the directory for uploads, made on first use: the
+// configured UploadDir (created 0700; it must be this user's and not open
+// to others), else a private temporary directory (0700) that Housekeep
+// removes when it stops.
+func (s *Server) uploadDir() (string, error) {
+	s.uploadMu.Lock()
+	defer s.uploadMu.Unlock()
+	if s.uploadPath != "" {
+		return s.uploadPath, nil
+	}
+	if s.UploadDir == "" {
+		dir, err := os.MkdirTemp("", "naober-uploads-")
+		if err != nil {
+			return "", fmt.Errorf("upload directory: %w", err)
+		}
+		s.uploadPath, s.uploadTemp = dir, true
+		return dir, nil
+	}
+	dir := s.UploadDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
+		return "", fmt.Errorf("upload directory: %w", err)
 	}
-	if st, err := os.Stat(dir); err != nil || st.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("upload directory %s must have mode 0700", dir)
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return "", fmt.Errorf("upload directory: %w", err)
 	}
+	if !st.IsDir() || st.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("upload directory %s must be a directory with mode 0700 (chmod 700 %s)", dir, dir)
+	}
+	if err := ownedByMe(st); err != nil {
+		return "", fmt.Errorf("upload directory %s: %w", dir, err)
+	}
+	s.uploadPath = dir
 	return dir, nil
+}
+
+// uploadSweepEvery is how often Housekeep removes expired uploads.
+var uploadSweepEvery = 5 * time.Minute
+
+// Housekeep removes expired uploads now and every few minutes until ctx
+// ends; then it removes the temporary upload directory the server made,
+// if it made one. It returns when it is done: run it beside the HTTP
+// server and end ctx after the HTTP server has shut down.
+func (s *Server) Housekeep(ctx context.Context) error {
+	dir, err := s.uploadDir()
+	if err != nil {
+		return err
+	}
+	sweepUploads(dir, time.Now())
+	t := time.NewTicker(uploadSweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.uploadMu.Lock()
+			defer s.uploadMu.Unlock()
+			if s.uploadTemp {
+				s.uploadPath, s.uploadTemp = "", false
+				return os.RemoveAll(dir)
+			}
+			return nil
+		case now := <-t.C:
+			sweepUploads(dir, now)
+		}
+	}
 }
 
 func validToken(t string) bool {
@@ -81,13 +142,13 @@ func validToken(t string) bool {
 }
 
 // sweepUploads removes uploads older than the TTL.
-func sweepUploads(dir string) {
+func sweepUploads(dir string, now time.Time) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > sheetUploadTTL {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > sheetUploadTTL {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
@@ -191,11 +252,11 @@ func (s *Server) sheetUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	dir, err := sheetUploadDir()
+	dir, err := s.uploadDir()
 	if err != nil {
 		return err
 	}
-	sweepUploads(dir)
+	sweepUploads(dir, time.Now())
 	token := secret.Token()
 	dataPath := filepath.Join(dir, token+".data")
 	f, err := os.OpenFile(dataPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
@@ -282,7 +343,7 @@ func (s *Server) loadUpload(r *http.Request, p *auth.Principal) (string, sheetUp
 	if !validToken(token) {
 		return "", meta, errs.ErrNotFound
 	}
-	dir, err := sheetUploadDir()
+	dir, err := s.uploadDir()
 	if err != nil {
 		return "", meta, err
 	}
@@ -294,6 +355,41 @@ func (s *Server) loadUpload(r *http.Request, p *auth.Principal) (string, sheetUp
 		return "", meta, errs.E(errs.Forbidden, "U mag niet inlezen voor gemeente %s.", meta.Gemeente)
 	}
 	return filepath.Join(dir, token), meta, nil
+}
+
+// sheetDelete removes an upload when the user stops before the real run.
+func (s *Server) sheetDelete(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.importGemeenten(r)
+	if err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	if !validToken(token) {
+		return errs.ErrNotFound
+	}
+	dir, err := s.uploadDir()
+	if err != nil {
+		return err
+	}
+	base := filepath.Join(dir, token)
+	var meta sheetUploadMeta
+	b, err := os.ReadFile(base + ".json")
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		// Already gone (removed by the sweep, or a second click).
+	case err != nil:
+		return err
+	case json.Unmarshal(b, &meta) != nil || meta.UserID != p.UserID:
+		return errs.ErrNotFound
+	default:
+		if err := os.Remove(base + ".data"); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if err := os.Remove(base + ".json"); err != nil {
+			return err
+		}
+	}
+	return s.renderSheetIndex(w, r, http.StatusOK, page{Form: map[string]string{}, Notice: "Gestopt. Het bestand is van de server verwijderd; er is niets ingelezen."})
 }
 
 type sheetFieldRow struct {

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -154,5 +155,87 @@ func TestSpreadsheetImportPages(t *testing.T) {
 	code, _, body = shUpload(t, c, e.srv.URL+"/beheer/inlezen/postcodes", map[string]string{"gemeente": "GM0119"}, "pc.csv", "Postcode;Huisnummer;Wijkcode\n7941 AD;1;WK020001\n")
 	if code != 200 || !strings.Contains(body, "regel 2") || !strings.Contains(body, "Niets opgeslagen") {
 		t.Fatalf("bad postcodes: %d\n%s", code, body)
+	}
+}
+
+// The user can stop after the upload, on the mapping page or after the
+// dry run: the file goes from the server at once. Only their own.
+func TestSpreadsheetUploadDelete(t *testing.T) {
+	st := storetest.SQLite(t)
+	e := newEnv(t, st)
+	e.user("beheer2@meppel.nl", auth.Grant{Gemeente: "GM0119", Role: auth.Beheer})
+	c := e.browser()
+	e.login(c, "beheer@meppel.nl", pw)
+	c2 := e.browser()
+	e.login(c2, "beheer2@meppel.nl", pw)
+	csv := "BSN;Voornaam;Achternaam;Geb.datum;Geslacht;Postcode;Huisnr\n999990032;Kees;Smit;01-01-1960;M;7941 AC;5\n"
+	files := func() int {
+		t.Helper()
+		entries, err := os.ReadDir(e.upload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	upload := func() string {
+		t.Helper()
+		code, loc, _ := shUpload(t, c, e.srv.URL+"/beheer/inlezen/spreadsheet", map[string]string{"gemeente": "GM0119", "soort": "personen", "bron": "x"}, "p.csv", csv)
+		if code != 303 {
+			t.Fatalf("upload: %d", code)
+		}
+		return loc
+	}
+
+	// From the mapping page.
+	loc := upload()
+	code, body := get(t, c, e.srv.URL+loc)
+	if code != 200 || !strings.Contains(body, `action="`+loc+`/verwijderen"`) || !strings.Contains(body, "Stoppen en bestand verwijderen") {
+		t.Fatalf("mapping page has no stop button: %d\n%s", code, body)
+	}
+	if n := files(); n != 2 {
+		t.Fatalf("%d files after the upload, want the data and its meta", n)
+	}
+	// Someone else cannot remove it.
+	if code, _ := shPost(t, c2, e.srv.URL+loc+"/verwijderen", url.Values{}); code != 404 {
+		t.Fatalf("someone else removes the upload: %d", code)
+	}
+	if n := files(); n != 2 {
+		t.Fatal("someone else removed the upload")
+	}
+	code, body = shPost(t, c, e.srv.URL+loc+"/verwijderen", url.Values{})
+	if code != 200 || !strings.Contains(body, "Het bestand is van de server verwijderd") {
+		t.Fatalf("stop: %d\n%s", code, body)
+	}
+	if n := files(); n != 0 {
+		t.Fatalf("%d files left after stopping", n)
+	}
+	if code, _ := get(t, c, e.srv.URL+loc); code != 404 {
+		t.Fatalf("the upload is still there: %d", code)
+	}
+	// A second click says the same.
+	if code, _ := shPost(t, c, e.srv.URL+loc+"/verwijderen", url.Values{}); code != 200 {
+		t.Fatalf("second stop: %d", code)
+	}
+
+	// After the dry run.
+	loc = upload()
+	form := url.Values{"stap": {"proef"}, "veld_bsn": {"BSN"}, "veld_voornamen": {"Voornaam"}, "veld_achternaam": {"Achternaam"}, "veld_geboortedatum": {"Geb.datum"},
+		"veld_geslacht": {"Geslacht"}, "veld_postcode": {"Postcode"}, "veld_huisnummer": {"Huisnr"}, "sleutel": {"BSN"}}
+	code, body = shPost(t, c, e.srv.URL+loc, form)
+	if code != 200 || !strings.Contains(body, "Nu echt inlezen") || !strings.Contains(body, `action="`+loc+`/verwijderen"`) {
+		t.Fatalf("dry run has no stop button: %d\n%s", code, body)
+	}
+	if code, _ := shPost(t, c, e.srv.URL+loc+"/verwijderen", url.Values{}); code != 200 {
+		t.Fatalf("stop after the dry run: %d", code)
+	}
+	if n := files(); n != 0 {
+		t.Fatalf("%d files left after stopping", n)
+	}
+	form.Set("stap", "inlezen")
+	if code, _ := shPost(t, c, e.srv.URL+loc, form); code != 404 {
+		t.Fatalf("a real run after stopping: %d", code)
+	}
+	if hits, _ := st.FindByBSN(ctx, store.Actor{P: &auth.Principal{UserID: "x", Grants: []auth.Grant{{Gemeente: "GM0119", Role: auth.Regisseur}}}}, "999990032"); len(hits) != 0 {
+		t.Fatal("saved after stopping")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"naober.nl/naober/internal/area"
@@ -43,6 +44,14 @@ type Server struct {
 	// MonitorRule is the disclosure rule for everything the monitor
 	// shows; the zero value means monitor.DefaultRule().
 	MonitorRule monitor.Rule
+	// UploadDir keeps uploaded spreadsheets between the steps of an
+	// import (created with mode 0700; it must belong to this user). Empty:
+	// a private temporary directory, removed when Housekeep stops.
+	UploadDir string
+
+	uploadMu   sync.Mutex
+	uploadPath string // the upload directory in use, once made
+	uploadTemp bool   // uploadPath is a temporary directory of this process
 
 	routes     *router
 	openAPIDoc []byte

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,6 +33,7 @@ type env struct {
 	hash   string
 	ids    map[string]string // named records
 	tokens map[string]string // user -> API token
+	upload string            // the server's upload directory
 }
 
 func newEnv(t *testing.T, st *store.Store) *env {
@@ -40,12 +42,13 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &web.Server{Store: st, Atlas: atlas, Log: slog.New(slog.NewTextHandler(testLogOut, nil))}
+	up := filepath.Join(t.TempDir(), "uploads")
+	s := &web.Server{Store: st, Atlas: atlas, Log: slog.New(slog.NewTextHandler(testLogOut, nil)), UploadDir: up}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, srv: httptest.NewServer(h), ids: map[string]string{}, tokens: map[string]string{}}
+	e := &env{t: t, st: st, srv: httptest.NewServer(h), ids: map[string]string{}, tokens: map[string]string{}, upload: up}
 	t.Cleanup(e.srv.Close)
 	e.hash, err = auth.HashPassword(pw)
 	if err != nil {
