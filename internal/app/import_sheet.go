@@ -252,7 +252,7 @@ func runImportPostcodes(ctx context.Context, args []string, getenv func(string) 
 			"and Buurtcode and/or Wijkcode (CBS codes; optional Buurtnaam). Codes are checked against the CBS map of\n"+
 			"2024 and must lie in the gemeente; a file with any bad row saves nothing. Afterwards households without a\n"+
 			"wijk whose address is in the table get their wijk, and households whose address matches no row are\n"+
-			"counted per postcode.")
+			"counted: the total, and per 4-digit postcode area where at least 10.")
 	var d dbFlags
 	d.register(fs)
 	gm := fs.String("gemeente", "", "CBS code of the gemeente (GM0119)")
@@ -298,10 +298,10 @@ func runImportPostcodes(ctx context.Context, args []string, getenv func(string) 
 	if rep.More > 0 {
 		fmt.Fprintf(stdout, "  … en nog %d meldingen\n", rep.More)
 	}
-	if len(rep.ByPostcode) > 0 {
-		fmt.Fprintln(stdout, "Huishoudens waarvan het adres bij geen rij past, per postcode:")
-		for _, c := range rep.ByPostcode {
-			fmt.Fprintf(stdout, "  %s  %d\n", c.Postcode[:4]+" "+c.Postcode[4:], c.Count)
+	if len(rep.ByArea) > 0 {
+		fmt.Fprintf(stdout, "Huishoudens waarvan het adres bij geen rij past: %d; per postcodegebied (onder de %d geen getal):\n", rep.Unmatched, store.MinAreaCount)
+		for _, c := range rep.ByArea {
+			fmt.Fprintf(stdout, "  %s  %s\n", c.PC4, c.Shown())
 		}
 	}
 	if rep.Rejected > 0 {

@@ -5,9 +5,10 @@ package store
 // transaction: a file with any bad row saves nothing. Afterwards the
 // households of the gemeente whose wijk was unknown (wijk '', see
 // exchange_people.go) and whose address now matches a row are placed, and
-// the report counts the households whose address matches no row, per
-// postcode (never a house number: the report goes to beheer, who may not
-// see households).
+// the report counts the households whose address matches no row: the
+// total, and per 4-digit postcode area (PC4) only counts of at least
+// MinAreaCount. The report goes to beheer, who may not see households: a
+// count of 1 at a full postcode (or a house number) nearly points at one.
 
 import (
 	"context"
@@ -25,27 +26,41 @@ import (
 
 // PostcodeReport says what a postcode import did.
 type PostcodeReport struct {
-	File       string             `json:"bestand"`
-	Format     string             `json:"formaat"`
-	Gemeente   string             `json:"gemeente"`
-	DryRun     bool               `json:"proefrun"`
-	Replace    bool               `json:"vervangen"`
-	Removed    int                `json:"oude_rijen_weg"`
-	Saved      bool               `json:"opgeslagen"`
-	Rows       int                `json:"rijen"`
-	Rejected   int                `json:"afgekeurd"`
-	Buurten    int                `json:"buurten_nieuw"`
-	Placed     int                `json:"huishoudens_geplaatst"`
-	Unmatched  int                `json:"huishoudens_zonder_match"`
-	ByPostcode []PostcodeCount    `json:"zonder_match_per_postcode"`
-	Problems   []exchange.Problem `json:"meldingen"`
-	More       int                `json:"meer_meldingen"`
+	File      string             `json:"bestand"`
+	Format    string             `json:"formaat"`
+	Gemeente  string             `json:"gemeente"`
+	DryRun    bool               `json:"proefrun"`
+	Replace   bool               `json:"vervangen"`
+	Removed   int                `json:"oude_rijen_weg"`
+	Saved     bool               `json:"opgeslagen"`
+	Rows      int                `json:"rijen"`
+	Rejected  int                `json:"afgekeurd"`
+	Buurten   int                `json:"buurten_nieuw"`
+	Placed    int                `json:"huishoudens_geplaatst"`
+	Unmatched int                `json:"huishoudens_zonder_match"`
+	ByArea    []AreaCount        `json:"zonder_match_per_pc4"`
+	Problems  []exchange.Problem `json:"meldingen"`
+	More      int                `json:"meer_meldingen"`
 }
 
-// PostcodeCount is a number of households at one postcode.
-type PostcodeCount struct {
-	Postcode string `json:"postcode"`
-	Count    int    `json:"aantal"`
+// MinAreaCount is the smallest number of households a report shows for
+// one postcode area; smaller numbers show as "minder dan 10".
+const MinAreaCount = 10
+
+// AreaCount is a number of households in one 4-digit postcode area (PC4).
+// Below MinAreaCount, Count is 0 and Few is set.
+type AreaCount struct {
+	PC4   string `json:"pc4"`
+	Count int    `json:"aantal,omitempty"`
+	Few   bool   `json:"minder_dan_10,omitempty"`
+}
+
+// Shown is the count as a report shows it: the number, or "minder dan 10".
+func (c AreaCount) Shown() string {
+	if c.Few {
+		return fmt.Sprintf("minder dan %d", MinAreaCount)
+	}
+	return fmt.Sprint(c.Count)
 }
 
 // Summary is the outcome in Dutch.
@@ -79,7 +94,7 @@ type PostcodeOptions struct {
 // ImportPostcodes loads an address table for one gemeente from r.
 func (s *Store) ImportPostcodes(ctx context.Context, a Actor, gemeente, file string, r sheet.Reader, opt PostcodeOptions) (PostcodeReport, error) {
 	dryRun := opt.DryRun
-	rep := PostcodeReport{File: file, Format: r.Format(), Gemeente: gemeente, DryRun: dryRun, Replace: opt.Replace, Problems: []exchange.Problem{}, ByPostcode: []PostcodeCount{}}
+	rep := PostcodeReport{File: file, Format: r.Format(), Gemeente: gemeente, DryRun: dryRun, Replace: opt.Replace, Problems: []exchange.Problem{}, ByArea: []AreaCount{}}
 	a, err := exchangeActor(a, gemeente)
 	if err != nil {
 		return rep, err
@@ -239,24 +254,28 @@ func (s *Store) placeUnknownWijk(ctx context.Context, tx *Tx, a Actor, gemeente 
 }
 
 // unmatchedHouseholds counts households with an address that matches no
-// row of the table, per postcode (the 200 postcodes with most first).
+// row of the table: the total, and per postcode area (PC4) with counts
+// under MinAreaCount hidden (the 200 areas with most first).
 func (s *Store) unmatchedHouseholds(ctx context.Context, tx *Tx, gemeente string, rep *PostcodeReport) error {
-	rows, err := tx.Query(ctx, `SELECT h.postcode, COUNT(*) FROM households h
+	rows, err := tx.Query(ctx, `SELECT substr(h.postcode, 1, 4), COUNT(*) FROM households h
 		WHERE h.gemeente = ? AND h.postcode <> '' AND NOT EXISTS (SELECT 1 FROM postcode_areas pa
 			WHERE pa.postcode = h.postcode AND pa.huisnummer_van <= h.huisnummer AND pa.huisnummer_tot >= h.huisnummer AND pa.gemeente = h.gemeente)
-		GROUP BY h.postcode ORDER BY COUNT(*) DESC, h.postcode`, gemeente)
+		GROUP BY substr(h.postcode, 1, 4) ORDER BY 2 DESC, 1`, gemeente)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c PostcodeCount
-		if err := rows.Scan(&c.Postcode, &c.Count); err != nil {
+		var c AreaCount
+		if err := rows.Scan(&c.PC4, &c.Count); err != nil {
 			return err
 		}
 		rep.Unmatched += c.Count
-		if len(rep.ByPostcode) < 200 {
-			rep.ByPostcode = append(rep.ByPostcode, c)
+		if c.Count < MinAreaCount {
+			c.Count, c.Few = 0, true
+		}
+		if len(rep.ByArea) < 200 {
+			rep.ByArea = append(rep.ByArea, c)
 		}
 	}
 	return rows.Err()

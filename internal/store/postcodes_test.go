@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -42,8 +44,8 @@ func TestPostcodeTablePlacesHouseholds(t *testing.T) {
 		if err != nil || prep.Placed != 1 || !prep.Saved || prep.Buurten != 2 {
 			t.Fatalf("import: %+v %v", prep, err)
 		}
-		// 7944GH has no row: reported per postcode, without house numbers.
-		if prep.Unmatched != 1 || len(prep.ByPostcode) != 1 || prep.ByPostcode[0] != (store.PostcodeCount{Postcode: "7944GH", Count: 1}) {
+		// 7944GH has no row: counted, per postcode area without the number.
+		if prep.Unmatched != 1 || len(prep.ByArea) != 1 || prep.ByArea[0] != (store.AreaCount{PC4: "7944", Few: true}) {
 			t.Fatalf("unmatched: %+v", prep)
 		}
 		h := shPerson(t, s, f.meppel, shBSN(5)).Memberships[0].Household
@@ -80,6 +82,44 @@ func TestPostcodeTablePlacesHouseholds(t *testing.T) {
 		}
 		if after := shCounts(t, s); !reflect.DeepEqual(before, after) {
 			t.Fatalf("a refused table changed the database:\n%v\n%v", before, after)
+		}
+	})
+}
+
+// Households without a table row go to beheer only as a total and per
+// postcode area (PC4), the area's count only when at least 10: never a
+// full postcode, a house number, or a small count that points at someone.
+func TestPostcodeUnmatchedPerArea(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := shSetup(t, s)
+		persons := shPersonsHeader
+		n := 10
+		for i := 0; i < 12; i++ { // 12 households in 7950, each at its own postcode
+			persons += fmt.Sprintf("%s;Kees;;Smit;01-01-1960;M;7950 A%c;%d;;\n", shBSN(n), 'A'+rune(i), i+1)
+			n++
+		}
+		for i := 0; i < 2; i++ { // 2 in 7951
+			persons += fmt.Sprintf("%s;Lies;;Smit;01-01-1962;V;7951 BB;%d;;\n", shBSN(n), i+1)
+			n++
+		}
+		if rep := shImport(t, s, f.beheer, exchange.KindPersons, persons, nil); rep.Created != 14 {
+			t.Fatalf("persons: %+v", rep)
+		}
+		r := shReader(t, "pc.csv", []byte("Postcode;Huisnummer;Wijkcode\n7943 EF;1;WK011903\n"))
+		rep, err := s.ImportPostcodes(ctx, f.beheer, "GM0119", "pc.csv", r, store.PostcodeOptions{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []store.AreaCount{{PC4: "7950", Count: 12}, {PC4: "7951", Few: true}}
+		if rep.Unmatched != 14 || !reflect.DeepEqual(rep.ByArea, want) {
+			t.Fatalf("unmatched %d, per area %+v; want 14, %+v", rep.Unmatched, rep.ByArea, want)
+		}
+		if rep.ByArea[1].Shown() != "minder dan 10" || rep.ByArea[0].Shown() != "12" {
+			t.Fatalf("shown: %q %q", rep.ByArea[0].Shown(), rep.ByArea[1].Shown())
+		}
+		b, _ := json.Marshal(rep)
+		if strings.Contains(string(b), "7950A") || strings.Contains(string(b), "7951BB") || strings.Contains(string(b), `"aantal":2`) {
+			t.Fatalf("a postcode or a small count in the report: %s", b)
 		}
 	})
 }
