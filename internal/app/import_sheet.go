@@ -362,7 +362,7 @@ func runExportMonitorExtract(ctx context.Context, args []string, getenv func(str
 	var d dbFlags
 	d.register(fs)
 	gm := fs.String("gemeente", "", "CBS code of the gemeente (GM0119)")
-	out := fs.String("out", "", "directory to write the files to (created, mode 0700; files are replaced)")
+	out := fs.String("out", "", "directory to write the files to (created, mode 0700; files are replaced, mode 0600, only when all are written)")
 	keyFile := fs.String("extract-key-file", "", "file with the pseudonym key (64 hex characters); created when absent")
 	if err := config.Parse(fs, args, getenv); err != nil {
 		return err
@@ -390,29 +390,70 @@ func runExportMonitorExtract(ctx context.Context, args []string, getenv func(str
 		return err
 	}
 	defer st.Close()
-	if err := os.MkdirAll(*out, 0o700); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	files := map[string]*os.File{}
-	for _, n := range []string{"persons.csv", "provisions.csv", "claims.csv"} {
-		f, err := os.OpenFile(filepath.Join(*out, n), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-		if err != nil {
-			return fmt.Errorf("--out: %w", err)
-		}
-		defer f.Close()
-		files[n] = f
-	}
-	rep, err := st.WriteExtract(ctx, sheetSystemActor(g.Code), store.Extract{Gemeente: g.Code, Key: key,
-		Persons: files["persons.csv"], Provisions: files["provisions.csv"], Claims: files["claims.csv"]})
+	var rep store.ExtractReport
+	err = writeExtractFiles(*out, func(persons, provisions, claims io.Writer) error {
+		var err error
+		rep, err = st.WriteExtract(ctx, sheetSystemActor(g.Code), store.Extract{Gemeente: g.Code, Key: key,
+			Persons: persons, Provisions: provisions, Claims: claims})
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := f.Close(); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintf(stdout, "Extract van %s geschreven in %s: %d personen, %d voorzieningen, %d declaratieregels (auditrecord %s).\n",
 		g.Naam, *out, rep.Persons, rep.Provisions, rep.Claims, rep.ID)
+	return nil
+}
+
+// extractFiles are the files of an extract, in the order write gets them.
+var extractFiles = []string{"persons.csv", "provisions.csv", "claims.csv"}
+
+// writeExtractFiles has write fill the files of an extract in dir
+// (created, mode 0700): each goes to a temporary name in dir first (mode
+// 0600) and is renamed when all are written. On an error the temporary
+// files are removed: no partial extract, and an earlier extract in dir
+// stays as it was.
+func writeExtractFiles(dir string, write func(persons, provisions, claims io.Writer) error) (err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	tmp := make([]*os.File, 0, len(extractFiles))
+	defer func() {
+		for _, f := range tmp {
+			f.Close()
+			if err != nil {
+				os.Remove(f.Name())
+			}
+		}
+	}()
+	for _, n := range extractFiles {
+		f, err := os.CreateTemp(dir, "."+n+".*.tmp") // mode 0600
+		if err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		tmp = append(tmp, f)
+		if err := f.Chmod(0o600); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	if err := write(tmp[0], tmp[1], tmp[2]); err != nil {
+		return err
+	}
+	for _, f := range tmp {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	for i, f := range tmp {
+		if err := os.Rename(f.Name(), filepath.Join(dir, extractFiles[i])); err != nil {
+			for _, done := range extractFiles[:i] { // no mix of two extracts either
+				os.Remove(filepath.Join(dir, done))
+			}
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
 	return nil
 }

@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,5 +107,79 @@ func TestCLISpreadsheetPostcodesAndExtract(t *testing.T) {
 	e3, _ := os.ReadFile(filepath.Join(dir, "e3", "persons.csv"))
 	if bytes.Equal(e1, e3) {
 		t.Fatal("another key gave the same pseudonyms")
+	}
+	for _, n := range []string{"persons.csv", "provisions.csv", "claims.csv"} {
+		if st, err := os.Stat(filepath.Join(dir, "e3", n)); err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v %v", n, st, err)
+		}
+	}
+	// With another key file naober cannot read the BSNs: the extract fails
+	// after it began, and leaves nothing in the directory.
+	out, err = shRun(t, env, "export", "monitor-extract", "--out", filepath.Join(dir, "e4"), "--key-file", filepath.Join(dir, "other.key"))
+	if err == nil {
+		t.Fatalf("extract with the wrong key file: %s", out)
+	}
+	if entries, err := os.ReadDir(filepath.Join(dir, "e4")); err != nil || len(entries) != 0 {
+		t.Fatalf("files after a failed extract: %v %v", entries, err)
+	}
+}
+
+// An extract is written whole or not at all: an error half-way leaves no
+// files (and an earlier extract as it was); the files are 0600.
+func TestExtractFilesWholeOrNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "uit")
+	list := func() []string {
+		t.Helper()
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	boom := errors.New("boom")
+	err := writeExtractFiles(dir, func(persons, provisions, claims io.Writer) error {
+		io.WriteString(persons, "persoon\nabc\n")
+		io.WriteString(provisions, "persoon\nabc\n")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err %v", err)
+	}
+	if names := list(); len(names) != 0 {
+		t.Fatalf("files after an error: %v", names)
+	}
+	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("dir: %v %v", st, err)
+	}
+	if err := writeExtractFiles(dir, func(persons, provisions, claims io.Writer) error {
+		for _, w := range []io.Writer{persons, provisions, claims} {
+			io.WriteString(w, "eerste\n")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if names := list(); strings.Join(names, ",") != "claims.csv,persons.csv,provisions.csv" {
+		t.Fatalf("files: %v", names)
+	}
+	for _, n := range extractFiles {
+		if st, err := os.Stat(filepath.Join(dir, n)); err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v %v", n, st, err)
+		}
+	}
+	// A failing second extract leaves the first as it was.
+	writeExtractFiles(dir, func(persons, provisions, claims io.Writer) error {
+		io.WriteString(persons, "tweede\n")
+		return boom
+	})
+	if names := list(); len(names) != 3 {
+		t.Fatalf("files: %v", names)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "persons.csv")); string(b) != "eerste\n" {
+		t.Fatalf("persons.csv: %q", b)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"errors"
@@ -103,18 +104,49 @@ func (s *Store) WriteExtract(ctx context.Context, a Actor, x Extract) (ExtractRe
 	}); err != nil {
 		return rep, err
 	}
-	if rep.Persons, err = s.extractPersons(ctx, x, ps); err != nil {
-		return rep, fmt.Errorf("extract persons: %w", err)
-	}
-	if rep.Provisions, err = s.extractProvisions(ctx, x, ps); err != nil {
-		return rep, fmt.Errorf("extract provisions: %w", err)
-	}
-	if x.Claims != nil {
-		if rep.Claims, err = s.extractClaims(ctx, x, ps); err != nil {
-			return rep, fmt.Errorf("extract claims: %w", err)
+	// One snapshot for the three files: a provision in provisions.csv has
+	// its person in persons.csv, a claim its provision, even while imports
+	// run.
+	err = s.readSnapshot(ctx, func(tx *sql.Tx) error {
+		var err error
+		if rep.Persons, err = s.extractPersons(ctx, tx, x, ps); err != nil {
+			return fmt.Errorf("extract persons: %w", err)
 		}
+		if rep.Provisions, err = s.extractProvisions(ctx, tx, x, ps); err != nil {
+			return fmt.Errorf("extract provisions: %w", err)
+		}
+		if x.Claims != nil {
+			if rep.Claims, err = s.extractClaims(ctx, tx, x, ps); err != nil {
+				return fmt.Errorf("extract claims: %w", err)
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// readSnapshot runs fn in one read-only transaction on the readers, so all
+// its queries see the same committed state. On SQLite that is a deferred
+// transaction (not the writer's BEGIN IMMEDIATE: it takes no write lock);
+// in WAL mode it reads one snapshot from its first read to its end. On
+// PostgreSQL it is REPEATABLE READ, READ ONLY: one snapshot for the whole
+// transaction (READ COMMITTED would take a new one per statement).
+func (s *Store) readSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return rep, nil
+	tx, err := s.r.BeginTx(ctx, opts)
+	if err != nil {
+		return classify(fmt.Errorf("begin read: %w", err))
+	}
+	defer tx.Rollback() // nothing to commit
+	return fn(tx)
+}
+
+func (s *Store) snapQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.QueryContext(ctx, s.rebind(q), args...)
+	return rows, classify(err)
 }
 
 func (s *Store) personPseudonym(ps *Pseudonymizer, gemeente, enc string) (string, error) {
@@ -139,10 +171,10 @@ func nullInt(n *int64) string {
 	return strconv.FormatInt(*n, 10)
 }
 
-func (s *Store) extractPersons(ctx context.Context, x Extract, ps *Pseudonymizer) (int, error) {
+func (s *Store) extractPersons(ctx context.Context, tx *sql.Tx, x Extract, ps *Pseudonymizer) (int, error) {
 	w := csv.NewWriter(x.Persons)
 	w.Write([]string{"persoon", "huishouden", "gemeente", "wijk", "buurt", "geboortejaar", "geslacht", "rol", "bron"})
-	rows, err := s.query(ctx, `SELECT p.bsn_enc, p.geboortedatum, p.geslacht, p.bron, COALESCE(m.household_id, ''), COALESCE(m.rol, ''), COALESCE(h.wijk, ''), COALESCE(h.buurt, '')
+	rows, err := s.snapQuery(ctx, tx, `SELECT p.bsn_enc, p.geboortedatum, p.geslacht, p.bron, COALESCE(m.household_id, ''), COALESCE(m.rol, ''), COALESCE(h.wijk, ''), COALESCE(h.buurt, '')
 		FROM persons p LEFT JOIN household_members m ON m.person_id = p.id AND m.end_date IS NULL
 		LEFT JOIN households h ON h.id = m.household_id
 		WHERE p.gemeente = ? ORDER BY p.id, m.household_id`, x.Gemeente)
@@ -181,11 +213,11 @@ func (s *Store) extractPersons(ctx context.Context, x Extract, ps *Pseudonymizer
 	return n, w.Error()
 }
 
-func (s *Store) extractProvisions(ctx context.Context, x Extract, ps *Pseudonymizer) (int, error) {
+func (s *Store) extractProvisions(ctx context.Context, tx *sql.Tx, x Extract, ps *Pseudonymizer) (int, error) {
 	w := csv.NewWriter(x.Provisions)
 	w.Write([]string{"persoon", "huishouden", "gemeente", "wijk", "wet", "categorie", "productcode", "taakveld", "aanbieder_agb",
 		"start_maand", "eind_maand", "volume", "eenheid", "frequentie", "prijs_cents", "maandbedrag_cents", "status", "bron"})
-	rows, err := s.query(ctx, `SELECT pe.bsn_enc, v.household_id, h.wijk, v.wet, v.categorie, v.productcode, v.taakveld, v.aanbieder_agb,
+	rows, err := s.snapQuery(ctx, tx, `SELECT pe.bsn_enc, v.household_id, h.wijk, v.wet, v.categorie, v.productcode, v.taakveld, v.aanbieder_agb,
 		v.start_datum, v.eind_datum, v.volume, v.eenheid, v.frequentie, v.prijs_cents, v.maandbedrag_cents, v.status, v.bron
 		FROM provisions v JOIN persons pe ON pe.id = v.person_id JOIN households h ON h.id = v.household_id
 		WHERE v.gemeente = ? ORDER BY v.id`, x.Gemeente)
@@ -218,11 +250,11 @@ func (s *Store) extractProvisions(ctx context.Context, x Extract, ps *Pseudonymi
 	return n, w.Error()
 }
 
-func (s *Store) extractClaims(ctx context.Context, x Extract, ps *Pseudonymizer) (int, error) {
+func (s *Store) extractClaims(ctx context.Context, tx *sql.Tx, x Extract, ps *Pseudonymizer) (int, error) {
 	w := csv.NewWriter(x.Claims)
 	w.Write([]string{"persoon", "huishouden", "gemeente", "wet", "categorie", "productcode", "aanbieder_agb", "begin_maand", "eind_maand",
 		"volume", "eenheid", "tarief_cents", "bedrag_cents"})
-	rows, err := s.query(ctx, `SELECT pe.bsn_enc, c.household_id, v.wet, v.categorie, v.productcode, c.aanbieder_agb, c.begin_datum, c.eind_datum,
+	rows, err := s.snapQuery(ctx, tx, `SELECT pe.bsn_enc, c.household_id, v.wet, v.categorie, v.productcode, c.aanbieder_agb, c.begin_datum, c.eind_datum,
 		c.volume, c.eenheid, c.tarief_cents, c.bedrag_cents
 		FROM claims c JOIN persons pe ON pe.id = c.person_id JOIN provisions v ON v.id = c.provision_id
 		WHERE c.gemeente = ? ORDER BY c.id`, x.Gemeente)

@@ -98,3 +98,50 @@ func TestExtractPseudonymsAndNothingIdentifying(t *testing.T) {
 		}
 	})
 }
+
+// hookWriter runs hook before its first write.
+type hookWriter struct {
+	bytes.Buffer
+	hook func()
+}
+
+func (w *hookWriter) Write(p []byte) (int, error) {
+	if w.hook != nil {
+		w.hook()
+		w.hook = nil
+	}
+	return w.Buffer.Write(p)
+}
+
+// The three files come from one snapshot: what is imported while the
+// extract runs is in none of them, so every provision's person is in
+// persons.csv.
+func TestExtractOneSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := shSetup(t, s)
+		shImport(t, s, f.beheer, exchange.KindPersons, shPersons(), nil)
+		provHeader := "BSN;Beschikkingsnummer;Wet;Productcategorie;Productcode;Aanbieder;AGB-code;Ingangsdatum;Einddatum;Omvang;Eenheid;Frequentie;Tarief;Maandbedrag\n"
+		if rep := shImport(t, s, f.beheer, exchange.KindProvisions, provHeader+shBSN(0)+";B-77;Wmo;02;02A01;Zorggroep;98001234;05-01-2026;2026-12-31;3;04;2;68,50;\n", nil); rep.Created != 1 {
+			t.Fatalf("%+v", rep)
+		}
+		persons := &hookWriter{hook: func() {
+			// While persons.csv is being written: a new person with a provision.
+			shImport(t, s, f.beheer, exchange.KindPersons, shPersonsHeader+shBSN(3)+";Ko;;Bos;01-01-1970;M;7941 AB;14;;\n", nil)
+			if rep := shImport(t, s, f.beheer, exchange.KindProvisions, provHeader+shBSN(3)+";B-78;Wmo;02;02A01;Zorggroep;98001234;05-01-2026;;3;04;2;68,50;\n", nil); rep.Created != 1 {
+				t.Fatalf("%+v", rep)
+			}
+		}}
+		var provisions, claims bytes.Buffer
+		rep, err := s.WriteExtract(ctx, f.beheer, store.Extract{Gemeente: "GM0119", Key: []byte("an extract key of at least 32 bytes......."), Persons: persons, Provisions: &provisions, Claims: &claims})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Persons != 3 || rep.Provisions != 1 {
+			t.Fatalf("the extract mixes two states: %+v\n%s", rep, provisions.String())
+		}
+		// The next extract has both.
+		if _, rep := exWrite(t, s, f.beheer, "an extract key of at least 32 bytes......."); rep.Persons != 4 || rep.Provisions != 2 {
+			t.Fatalf("next extract: %+v", rep)
+		}
+	})
+}
