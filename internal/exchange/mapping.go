@@ -567,6 +567,14 @@ func (c *Converter) provision(line int, cells []string) (*ProvisionRow, Problems
 		ps = append(ps, c.problem(line, "wet", w, "kies wmo, jw, pw, wgs of voorliggend"))
 		p.Wet = "?"
 	}
+	if nr := r.Toewijzingnummer; nr != "" && (p.Wet == "jw" || p.Wet == "wmo") {
+		// The same allocation as in the iJw/iWmo messages: "000123" is 123.
+		if n, ok := CanonNumber(nr); ok {
+			r.Toewijzingnummer = n
+		} else if digits := strings.TrimPrefix(nr, "+"); digits != "" && strings.Trim(digits, "0123456789") == "" {
+			ps = append(ps, c.problem(line, "toewijzingnummer", nr, "een toewijzingnummer bij Jeugdwet en Wmo heeft hooguit 9 cijfers (voorloopnullen niet meegeteld), zoals in de iJw- en iWmo-berichten"))
+		}
+	}
 	p.Categorie = strings.ToUpper(c.cell(cells, "categorie"))
 	if len(p.Categorie) == 1 && p.Categorie[0] >= '1' && p.Categorie[0] <= '9' {
 		p.Categorie = "0" + p.Categorie // a spreadsheet ate the leading zero of "02"
