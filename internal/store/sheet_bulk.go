@@ -151,7 +151,6 @@ func (r *sheetRun) personChunk(ctx context.Context, chunk []sheetEntry) error {
 		e.bsn = people.NormalizeBSN(c.BSN)
 		e.bsnHash = s.keys.Hash(e.bsn, gm)
 		keyHashes = append(keyHashes, e.keyHash)
-		bsnHashes = append(bsnHashes, e.bsnHash)
 		e.hh = people.Household{Gemeente: gm}
 		if ad := c.Address; ad != nil {
 			e.hh.Postcode, e.hh.Huisnummer, e.hh.Toevoeging = ad.Postcode, ad.Huisnummer, ad.Toevoeging
@@ -159,14 +158,28 @@ func (r *sheetRun) personChunk(ctx context.Context, chunk []sheetEntry) error {
 				e.hh, e.addrBad = people.Household{Gemeente: gm}, true
 			}
 		}
-		if pc := e.hh.Postcode; pc != "" && !seenPC[pc] {
-			seenPC[pc] = true
-			postcodes = append(postcodes, pc)
-		}
 	}
 	keys, err := r.chunkKeys(ctx, keyHashes)
 	if err != nil {
 		return err
+	}
+	// Persons, households and the postcode table matter only for rows
+	// whose key is new (a re-import mostly has none).
+	bsnHashes, postcodes = bsnHashes[:0], postcodes[:0]
+	clear(seenPC)
+	for i := range chunk {
+		e := &chunk[i]
+		if e.keyHash == "" {
+			continue
+		}
+		if _, ok := keys[e.keyHash]; ok {
+			continue
+		}
+		bsnHashes = append(bsnHashes, e.bsnHash)
+		if pc := e.hh.Postcode; pc != "" && !seenPC[pc] {
+			seenPC[pc] = true
+			postcodes = append(postcodes, pc)
+		}
 	}
 	known, err := r.chunkPersons(ctx, bsnHashes)
 	if err != nil {
@@ -206,7 +219,7 @@ func (r *sheetRun) personChunk(ctx context.Context, chunk []sheetEntry) error {
 			seenKey[e.keyHash] = e.line
 			continue
 		}
-		if !found && !known[e.bsnHash] && !seenBSN[e.bsnHash] {
+		if !found && !known[e.bsnHash] && !seenBSN[e.bsnHash] && e.rec.Person != nil {
 			ps, err := r.newPerson(ctx, e, atAddr, now)
 			if err != nil {
 				return fmt.Errorf("%s regel %d: %w", r.in.File, e.line, err)
@@ -494,29 +507,27 @@ func (r *sheetRun) flushBulk(ctx context.Context) error {
 		}); err != nil {
 		return err
 	}
-	// New keys are plain inserts; keys seen before (unchanged rows) an
-	// upsert, which SQLite can only run with a statement journal.
-	var renew []sheetKeyRow
+	// New keys in multi-row inserts; keys seen before (unchanged rows) one
+	// UPDATE each by primary key, which SQLite runs without the statement
+	// journal a multi-row upsert needs.
 	fresh := b.keys[:0]
 	for _, k := range b.keys {
-		if k.found {
-			renew = append(renew, k)
-		} else {
+		if !k.found {
 			fresh = append(fresh, k)
+			continue
 		}
-	}
-	for _, ks := range []struct {
-		keys []sheetKeyRow
-		tail string
-	}{{fresh, ""}, {renew, ` ON CONFLICT (gemeente, source, kind, key_hash) DO UPDATE SET record_id = excluded.record_id, fingerprint = excluded.fingerprint,
-		run_id = excluded.run_id, line = excluded.line, updated_at = excluded.updated_at`}} {
-		if err := r.insertMany(ctx, "INSERT INTO sheet_keys (gemeente, source, kind, key_hash, record_id, fingerprint, run_id, line, updated_at)",
-			ks.tail, 9, len(ks.keys), func(i int, args []any) []any {
-				k := &ks.keys[i]
-				return append(args, gm, r.rep.Source, string(r.in.Kind), k.hash, k.record, k.fp, r.run, k.line, now)
-			}); err != nil {
+		if _, err := r.x.Exec(ctx, `UPDATE sheet_keys SET record_id = ?, fingerprint = ?, run_id = ?, line = ?, updated_at = ?
+			WHERE gemeente = ? AND source = ? AND kind = ? AND key_hash = ?`,
+			k.record, k.fp, r.run, k.line, now, gm, r.rep.Source, string(r.in.Kind), k.hash); err != nil {
 			return err
 		}
+	}
+	if err := r.insertMany(ctx, "INSERT INTO sheet_keys (gemeente, source, kind, key_hash, record_id, fingerprint, run_id, line, updated_at)",
+		"", 9, len(fresh), func(i int, args []any) []any {
+			k := &fresh[i]
+			return append(args, gm, r.rep.Source, string(r.in.Kind), k.hash, k.record, k.fp, r.run, k.line, now)
+		}); err != nil {
+		return err
 	}
 	b.keys = fresh
 	clear(b.persons)
@@ -622,8 +633,17 @@ func (s *Store) sheetTx(ctx context.Context, gemeente string, fn func(tx *Tx) er
 		return classify(err)
 	}
 	defer func() {
-		if _, rerr := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); rerr != nil {
-			// Never hand the connection on without enforcement.
+		// Never hand the connection on without enforcement (the pragma is
+		// a no-op inside a transaction, so read it back).
+		on := 0
+		_, rerr := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+		if rerr == nil {
+			rerr = conn.QueryRowContext(context.Background(), "PRAGMA foreign_keys").Scan(&on)
+		}
+		if rerr == nil && on != 1 {
+			rerr = errors.New("sheet import: foreign key enforcement could not be restored")
+		}
+		if rerr != nil {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 			if err == nil {
 				err = classify(rerr)

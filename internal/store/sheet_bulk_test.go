@@ -88,6 +88,11 @@ func TestSheetBulkMatchesRowByRow(t *testing.T) {
 					t.Fatalf("bulk %v: a refused file changed the database", bulk)
 				}
 				restore()
+				if db.name == "sqlite" {
+					if on, err := s.SheetForeignKeys(ctx); err != nil || on != 1 {
+						t.Fatalf("bulk %v: foreign keys after the import: %d %v", bulk, on, err)
+					}
+				}
 				snap, err := s.SheetSnapshot(ctx)
 				if err != nil {
 					t.Fatal(err)

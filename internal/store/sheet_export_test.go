@@ -89,3 +89,11 @@ func (s *Store) SheetSnapshot(ctx context.Context) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// SheetForeignKeys reads whether the SQLite writer enforces foreign keys
+// (1), as the bulk import must leave it.
+func (s *Store) SheetForeignKeys(ctx context.Context) (int, error) {
+	var on int
+	err := s.w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on)
+	return on, err
+}
