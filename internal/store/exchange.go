@@ -148,7 +148,10 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 	err = s.Tx(ctx, func(tx *Tx) error {
 		x := newXTx(tx)
 		x.buffer = true
-		ap := &applier{s: s, tx: x, a: a, gm: gemeente}
+		ap := &applier{s: s, tx: x, a: a, gm: gemeente, cache: newBatchCache()}
+		if err := ap.prefetch(ctx, in); err != nil {
+			return err
+		}
 		for i, x := range in {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -171,7 +174,10 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 		if opt.DryRun {
 			return errDryRun
 		}
-		return nil
+		if err := x.flushAudit(ctx); err != nil {
+			return err
+		}
+		return x.flushChanges(ctx)
 	})
 	if err == errDryRun {
 		err = nil
@@ -184,12 +190,16 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 
 // applier applies messages inside one batch transaction.
 type applier struct {
-	s  *Store
-	tx *xtx
-	a  Actor
-	gm string
-	n  int             // savepoint counter
-	hh map[string]bool // households queued for the monitor in this message
+	s     *Store
+	tx    *xtx
+	a     Actor
+	gm    string
+	n     int             // savepoint counter
+	hh    map[string]bool // households queued for the monitor in this message
+	cache *batchCache     // what the batch knows of the database
+	// newProvs queues the arguments of a 301's new provisions
+	// (provisionCols each), inserted together by flushProvisions.
+	newProvs []any
 }
 
 // one applies a message under a savepoint; on any error the savepoint is
@@ -211,20 +221,27 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 		return res, exchange.Problems{{Path: path, Value: m.Gemeentecode(),
 			Msg: "dit bericht is voor gemeente " + m.Gemeentecode() + ", niet voor " + ap.gm + " (" + want + ")"}}
 	}
+	if seen, err := ap.messageSeen(ctx, m); err != nil || seen {
+		return exchange.Result{File: x.File, Message: res.Message, Duplicate: seen}, err
+	}
 	ap.n++
 	const sp = "naober_bericht" // released after every message, so one name serves
 	if _, err := ap.tx.Exec(ctx, "SAVEPOINT "+sp); err != nil {
 		return res, err
 	}
-	nChanges := len(ap.tx.changes)
-	ap.hh = map[string]bool{}
-	err := ap.apply(ctx, x, &res)
-	if err == nil {
-		err = ap.tx.flushAudit(ctx)
+	nChanges, nAudits := len(ap.tx.changes), len(ap.tx.audits)
+	clear(ap.hh)
+	if ap.hh == nil {
+		ap.hh = map[string]bool{}
 	}
+	ap.cache.begin()
+	err := ap.apply(ctx, x, &res)
 	if err != nil || res.Duplicate {
 		ap.tx.changes = ap.tx.changes[:nChanges]
-		ap.tx.audits = ap.tx.audits[:0]
+		ap.tx.audits = ap.tx.audits[:nAudits]
+		ap.cache.rollback()
+		clear(ap.newProvs)
+		ap.newProvs = ap.newProvs[:0]
 		if _, rerr := ap.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 			return res, rerr
 		}
@@ -234,6 +251,9 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 	}
 	if _, rerr := ap.tx.Exec(ctx, "RELEASE SAVEPOINT "+sp); rerr != nil {
 		return res, rerr
+	}
+	if err == nil && !res.Duplicate {
+		ap.cache.msgs[msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)] = true
 	}
 	if err != nil {
 		// A database error that is about this message's data (a check
@@ -254,20 +274,30 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 	return res, nil
 }
 
+// apply records the message and applies it. The record is written last,
+// with the result, except for a 323: its claims refer to it.
 func (ap *applier) apply(ctx context.Context, x ExchangeInput, res *exchange.Result) error {
 	m := x.Message
 	s, tx := ap.s, ap.tx
 	msgID := secret.ID()
-	r, err := tx.Exec(ctx, `INSERT INTO exchange_messages (id, gemeente, standaard, code, afzender, identificatie, dagtekening, bestand, sha256, imported_at, imported_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, standaard, code, afzender, identificatie) DO NOTHING`,
-		msgID, ap.gm, string(m.Standard), m.Code, m.Afzender, m.ID, m.Dagtekening, baseName(x.File), x.SHA256, s.ts(s.now()), ap.a.P.UserID)
-	if err != nil {
-		return err
+	record := func(summary string) (bool, error) {
+		r, err := tx.Exec(ctx, `INSERT INTO exchange_messages (id, gemeente, standaard, code, afzender, identificatie, dagtekening, bestand, sha256, resultaat, imported_at, imported_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, standaard, code, afzender, identificatie) DO NOTHING`,
+			msgID, ap.gm, string(m.Standard), m.Code, m.Afzender, m.ID, m.Dagtekening, baseName(x.File), x.SHA256, summary, s.ts(s.now()), ap.a.P.UserID)
+		if err != nil {
+			return false, err
+		}
+		n, _ := r.RowsAffected()
+		return n > 0, nil
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		res.Duplicate = true
-		return nil
+	first := m.Import && m.Code == "323"
+	if first {
+		if ok, err := record(""); err != nil || !ok {
+			res.Duplicate = !ok
+			return err
+		}
 	}
+	var err error
 	if m.Import {
 		wet := m.Standard.Wet()
 		switch m.Code {
@@ -287,7 +317,13 @@ func (ap *applier) apply(ctx context.Context, x ExchangeInput, res *exchange.Res
 		}
 	}
 	summary, _ := json.Marshal(res)
-	_, err = tx.Exec(ctx, "UPDATE exchange_messages SET resultaat = ? WHERE id = ?", string(summary), msgID)
+	if first {
+		_, err = tx.Exec(ctx, "UPDATE exchange_messages SET resultaat = ? WHERE id = ?", string(summary), msgID)
+		return err
+	}
+	// Recorded concurrently by another import (PostgreSQL): a duplicate.
+	ok, err := record(string(summary))
+	res.Duplicate = err == nil && !ok
 	return err
 }
 
@@ -301,7 +337,7 @@ func baseName(f string) string {
 // person resolves the client and counts what was created.
 func (ap *applier) person(ctx context.Context, c exchange.Client, res *exchange.Result) (ExchangePerson, error) {
 	n := len(ap.tx.changes)
-	p, err := ap.s.exchangePersonX(ctx, ap.tx, ap.a, ap.gm, c, people.SourceExchange)
+	p, err := ap.s.exchangePersonC(ctx, ap.tx, ap.a, ap.gm, c, people.SourceExchange, ap.cache)
 	if err != nil {
 		return p, err
 	}
@@ -349,7 +385,23 @@ type provisionRef struct {
 // with a provision of that number, if any: the gemeente's system gave the
 // number twice, and naober keeps one provision per client.
 func (ap *applier) findProvision(ctx context.Context, wet, nummer, person string) (p provisionRef, found bool, other string, err error) {
-	rows, err := ap.tx.Query(ctx, "SELECT id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ? AND toewijzingnummer <> ''",
+	if l, ok := ap.cache.provs[provKey(wet, nummer)]; ok {
+		for _, r := range l {
+			if r.person == person {
+				p, found = r, true
+			} else if other == "" {
+				other = r.person
+			}
+		}
+		return p, found, other, nil
+	}
+	var all []provisionRef
+	defer func() {
+		if err == nil {
+			ap.cache.provs[provKey(wet, nummer)] = all
+		}
+	}()
+	rows, err := ap.tx.Query(ctx, "SELECT id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ? AND toewijzingnummer <> '' ORDER BY created_at, id",
 		ap.gm, wet, nummer)
 	if err != nil {
 		return p, false, "", err
@@ -360,6 +412,7 @@ func (ap *applier) findProvision(ctx context.Context, wet, nummer, person string
 		if err := rows.Scan(&r.id, &r.person, &r.household, &r.status, &r.werkelijkeStart); err != nil {
 			return p, false, "", err
 		}
+		all = append(all, r)
 		if r.person == person {
 			p, found = r, true
 		} else if other == "" {
@@ -437,7 +490,7 @@ func (ap *applier) apply301(ctx context.Context, m *exchange.Message, wet string
 			return err
 		}
 	}
-	return nil
+	return ap.flushProvisions(ctx)
 }
 
 // allocationCost turns volume/unit/frequency/budget into naober's price
@@ -475,18 +528,13 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 	}
 	taakveld := exchangeTaakveld(wet, al.Categorie)
 	if !found {
+		// Queued: the message's new provisions go in one statement (flushProvisions).
 		id := secret.ID()
-		_, err := tx.Exec(ctx, `INSERT INTO provisions (id, gemeente, person_id, household_id, wet, categorie, productcode, taakveld, aanbieder, aanbieder_agb,
-			start_datum, eind_datum, volume, eenheid, frequentie, prijs_cents, maandbedrag_cents, profiel, status, eind_reden, toelichting, created_by, created_at, updated_at,
-			toewijzingnummer, referentie_aanbieder, toewijzingsdatum, budget_cents, bron)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
+		ap.newProvs = append(ap.newProvs, id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
 			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(strings.TrimSpace(al.Commentaar), 2000), ap.a.P.UserID, now, now,
 			al.Nummer, al.ReferentieAanbieder, al.Toewijzingsdatum, budget, people.SourceExchange)
-		if err != nil {
-			return err
-		}
 		res.ProvisionsCreated++
+		ap.cache.addProvision(wet, al.Nummer, provisionRef{id: id, person: who.PersonID, household: who.HouseholdID, status: casework.ProvisionGranted})
 		if other != "" {
 			if err := ap.sharedNumber(ctx, m, al.Nummer, other, path, res); err != nil {
 				return err
@@ -494,7 +542,11 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 		}
 		return ap.touched(ctx, id, who.HouseholdID, audit.Create, "create")
 	}
-	// An update: the allocation as the gemeente now states it.
+	// An update: the allocation as the gemeente now states it (perhaps one
+	// queued by this message: written first).
+	if err := ap.flushProvisions(ctx); err != nil {
+		return err
+	}
 	_, err = tx.Exec(ctx, `UPDATE provisions SET categorie = ?, productcode = ?, taakveld = ?, aanbieder_agb = ?, start_datum = ?, eind_datum = ?,
 		volume = ?, eenheid = ?, frequentie = ?, prijs_cents = ?, maandbedrag_cents = ?, toelichting = ?, referentie_aanbieder = ?, toewijzingsdatum = ?,
 		budget_cents = ?, updated_at = ? WHERE id = ?`,
@@ -505,6 +557,24 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 	}
 	res.ProvisionsUpdated++
 	return ap.touched(ctx, cur.id, cur.household, audit.Update, "update")
+}
+
+// provisionCols is the number of arguments of one queued provision.
+const provisionCols = 26
+
+// flushProvisions inserts the provisions a 301 queued, in one statement.
+func (ap *applier) flushProvisions(ctx context.Context) error {
+	n := len(ap.newProvs) / provisionCols
+	if n == 0 {
+		return nil
+	}
+	_, err := ap.tx.Exec(ctx, `INSERT INTO provisions (id, gemeente, person_id, household_id, wet, categorie, productcode, taakveld, aanbieder, aanbieder_agb,
+		start_datum, eind_datum, volume, eenheid, frequentie, prijs_cents, maandbedrag_cents, profiel, status, eind_reden, toelichting, created_by, created_at, updated_at,
+		toewijzingnummer, referentie_aanbieder, toewijzingsdatum, budget_cents, bron) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", "), ap.newProvs...)
+	clear(ap.newProvs)
+	ap.newProvs = ap.newProvs[:0]
+	return err
 }
 
 func truncate(s string, n int) string {
@@ -554,6 +624,8 @@ func (ap *applier) ensureProvision(ctx context.Context, m *exchange.Message, wet
 		return cur, err
 	}
 	res.ProvisionsCreated++
+	made := provisionRef{id: id, person: who.PersonID, household: who.HouseholdID, status: casework.ProvisionStarted}
+	ap.cache.addProvision(wet, nummer, made)
 	if other != "" {
 		if err := ap.sharedNumber(ctx, m, nummer, other, path, res); err != nil {
 			return cur, err
@@ -562,7 +634,7 @@ func (ap *applier) ensureProvision(ctx context.Context, m *exchange.Message, wet
 	if err := ap.touched(ctx, id, who.HouseholdID, audit.Create, "create"); err != nil {
 		return cur, err
 	}
-	return provisionRef{id: id, person: who.PersonID, household: who.HouseholdID, status: casework.ProvisionStarted}, nil
+	return made, nil
 }
 
 func (ap *applier) apply305(ctx context.Context, m *exchange.Message, wet string, res *exchange.Result) error {
@@ -592,6 +664,7 @@ func (ap *applier) apply305(ctx context.Context, m *exchange.Message, wet string
 		if err != nil {
 			return err
 		}
+		delete(ap.cache.provs, provKey(wet, st.Nummer)) // status and dates changed: ask again
 		res.ProvisionsUpdated++
 		if err := ap.touched(ctx, p.id, p.household, audit.Update, "status"); err != nil {
 			return err
@@ -697,6 +770,7 @@ func (ap *applier) apply307(ctx context.Context, m *exchange.Message, wet string
 		if err != nil {
 			return err
 		}
+		delete(ap.cache.provs, provKey(wet, st.Nummer)) // status and dates changed: ask again
 		res.ProvisionsUpdated++
 		if err := ap.touched(ctx, p.id, p.household, audit.Update, "status"); err != nil {
 			return err

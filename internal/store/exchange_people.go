@@ -78,6 +78,14 @@ func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente st
 // exchangePersonX is exchangePerson on a transaction with prepared
 // statements (and perhaps buffered audit records).
 func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente string, c exchange.Client, bron string) (ExchangePerson, error) {
+	return s.exchangePersonC(ctx, tx, a, gemeente, c, bron, nil)
+}
+
+// exchangePersonC is exchangePersonX with a batch's cache (nil: none): the
+// person, their current household, the household at an address and the
+// postcode areas come from the cache when it knows them, and what is made
+// is added to it.
+func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente string, c exchange.Client, bron string, bc *batchCache) (ExchangePerson, error) {
 	var out ExchangePerson
 	a, err := exchangeActor(a, gemeente)
 	if err != nil {
@@ -94,24 +102,37 @@ func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente 
 	var pid string
 	var voornamen, tussen, achternaam string
 	var birth people.Date
-	err = tx.QueryRow(ctx, "SELECT id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash = ?",
-		gemeente, hash).Scan(&pid, &voornamen, &tussen, &achternaam, &birth)
-	switch {
-	case err == sql.ErrNoRows:
-		pid = ""
-	case err != nil:
-		return out, err
-	default:
-		out.PersonID = pid
-		out.Warnings = compareClient(bsn, c, voornamen, tussen, achternaam, birth)
-		// The current household, if any (latest start).
-		err := tx.QueryRow(ctx, `SELECT household_id FROM household_members WHERE person_id = ? AND gemeente = ?
-			AND (end_date IS NULL OR end_date > ?) ORDER BY start_date DESC, household_id DESC LIMIT 1`, pid, gemeente, today).Scan(&out.HouseholdID)
-		if err == nil {
-			return out, nil
+	if cp, ok := bc.person(hash); ok {
+		// Known to the batch: found or not, with the current household.
+		if cp.found {
+			pid, voornamen, tussen, achternaam, birth = cp.id, cp.voornamen, cp.tussen, cp.achternaam, cp.birth
+			out.PersonID = pid
+			out.Warnings = compareClient(bsn, c, voornamen, tussen, achternaam, birth)
+			if cp.household != "" {
+				out.HouseholdID = cp.household
+				return out, nil
+			}
 		}
-		if err != sql.ErrNoRows {
+	} else {
+		err = tx.QueryRow(ctx, "SELECT id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash = ?",
+			gemeente, hash).Scan(&pid, &voornamen, &tussen, &achternaam, &birth)
+		switch {
+		case err == sql.ErrNoRows:
+			pid = ""
+		case err != nil:
 			return out, err
+		default:
+			out.PersonID = pid
+			out.Warnings = compareClient(bsn, c, voornamen, tussen, achternaam, birth)
+			// The current household, if any (latest start).
+			err := tx.QueryRow(ctx, `SELECT household_id FROM household_members WHERE person_id = ? AND gemeente = ?
+				AND (end_date IS NULL OR end_date > ?) ORDER BY start_date DESC, household_id DESC LIMIT 1`, pid, gemeente, today).Scan(&out.HouseholdID)
+			if err == nil {
+				return out, nil
+			}
+			if err != sql.ErrNoRows {
+				return out, err
+			}
 		}
 	}
 
@@ -142,6 +163,7 @@ func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente 
 			return out, err
 		}
 		out.PersonID, out.Created, birth = pid, true, p.Geboortedatum
+		voornamen, tussen, achternaam = p.Voornamen, p.Tussenvoegsel, p.Achternaam
 		if err := tx.audit(ctx, a, perm, audit.Create, gemeente, RecPerson, pid); err != nil {
 			return out, err
 		}
@@ -158,19 +180,25 @@ func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente 
 			h = people.Household{Gemeente: gemeente}
 		}
 	}
+	ak := addrKey{h.Postcode, h.Huisnummer, h.Toevoeging}
 	if h.Postcode != "" {
-		err := tx.QueryRow(ctx, "SELECT id FROM households WHERE gemeente = ? AND postcode = ? AND huisnummer = ? AND toevoeging = ? ORDER BY created_at, id LIMIT 1",
-			gemeente, h.Postcode, h.Huisnummer, h.Toevoeging).Scan(&h.ID)
-		if err != nil && err != sql.ErrNoRows {
-			return out, err
+		if id, ok := bc.addr(ak); ok {
+			h.ID = id
+		} else {
+			err := tx.QueryRow(ctx, "SELECT id FROM households WHERE gemeente = ? AND postcode = ? AND huisnummer = ? AND toevoeging = ? ORDER BY created_at, id LIMIT 1",
+				gemeente, h.Postcode, h.Huisnummer, h.Toevoeging).Scan(&h.ID)
+			if err != nil && err != sql.ErrNoRows {
+				return out, err
+			}
 		}
 	}
 	if h.ID == "" {
 		h.ID = secret.ID()
 		if h.Postcode != "" {
-			if err := s.placeExchange(ctx, tx, &h); err != nil {
+			if err := s.placeExchangeC(ctx, tx, &h, bc); err != nil {
 				return out, err
 			}
+			bc.setAddr(ak, h.ID)
 		}
 		out.Unplaced = h.Wijk == ""
 		if _, err := tx.Exec(ctx, `INSERT INTO households (id, gemeente, postcode, huisnummer, toevoeging, wijk, buurt, created_at, updated_at)
@@ -198,6 +226,7 @@ func (s *Store) exchangePersonX(ctx context.Context, tx *xtx, a Actor, gemeente 
 	}
 	// One change for the household covers the new person and membership.
 	tx.changeFor(gemeente, RecHousehold, h.ID, "member", h.ID)
+	bc.setPerson(hash, cachedPerson{found: true, id: pid, household: h.ID, voornamen: voornamen, tussen: tussen, achternaam: achternaam, birth: birth})
 	return out, nil
 }
 
@@ -224,10 +253,31 @@ func compareClient(bsn string, c exchange.Client, voornamen, tussen, achternaam 
 // buurt in the wijk), with prepared statements; an address that does not
 // place leaves wijk and buurt empty (unknown).
 func (s *Store) placeExchange(ctx context.Context, tx *xtx, h *people.Household) error {
+	return s.placeExchangeC(ctx, tx, h, nil)
+}
+
+// placeExchangeC is placeExchange with a batch's cache (nil: none).
+func (s *Store) placeExchangeC(ctx context.Context, tx *xtx, h *people.Household, bc *batchCache) error {
 	var wijk, buurt, gm string
-	err := tx.QueryRow(ctx, `SELECT wijk, buurt, gemeente FROM postcode_areas
-		WHERE postcode = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
-		h.Postcode, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
+	var err error
+	if rows, ok := bc.area(h.Postcode); ok {
+		// The row with the highest start that holds the number, as the query below.
+		best := -1
+		for i, a := range rows {
+			if a.van <= h.Huisnummer && a.tot >= h.Huisnummer && (best < 0 || a.van > rows[best].van) {
+				best = i
+			}
+		}
+		if best < 0 {
+			err = sql.ErrNoRows
+		} else {
+			wijk, buurt, gm = rows[best].wijk, rows[best].buurt, rows[best].gm
+		}
+	} else {
+		err = tx.QueryRow(ctx, `SELECT wijk, buurt, gemeente FROM postcode_areas
+			WHERE postcode = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
+			h.Postcode, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
+	}
 	if err == sql.ErrNoRows || (err == nil && gm != h.Gemeente) {
 		return nil
 	}
@@ -241,10 +291,13 @@ func (s *Store) placeExchange(ctx context.Context, tx *xtx, h *people.Household)
 		return nil
 	}
 	if buurt != "" {
-		var bw string
-		err := tx.QueryRow(ctx, "SELECT wijk FROM buurten WHERE code = ?", buurt).Scan(&bw)
-		if err != nil && err != sql.ErrNoRows {
-			return err
+		bw, ok := bc.buurt(buurt)
+		if !ok {
+			err := tx.QueryRow(ctx, "SELECT wijk FROM buurten WHERE code = ?", buurt).Scan(&bw)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			bc.setBuurt(buurt, bw)
 		}
 		if bw != wijk {
 			buurt = ""

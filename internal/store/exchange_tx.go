@@ -86,9 +86,9 @@ func (x *xtx) audit(ctx context.Context, a Actor, perm auth.Permission, action a
 	return nil
 }
 
-// flushAudit writes the buffered audit records, up to 50 a statement.
+// flushAudit writes the buffered audit records, up to 100 a statement.
 func (x *xtx) flushAudit(ctx context.Context) error {
-	const per = 50
+	const per = 100
 	for len(x.audits) > 0 {
 		n := min(per, len(x.audits))
 		q := "INSERT INTO audit_log (at, user_id, user_email, role, gemeente, action, record_type, record_id, purpose) VALUES " +
@@ -111,4 +111,39 @@ func (x *xtx) flushAudit(ctx context.Context) error {
 func (x *xtx) changeFor(gemeente, entity, id, op, household string) {
 	x.changes = append(x.changes, pendingChange{at: x.s.ts(x.s.now()), gemeente: gemeente, entity: entity, id: id, op: op,
 		household: sql.NullString{String: household, Valid: household != ""}})
+}
+
+// flushChanges appends the queued monitor changes as Store.flushChanges
+// does (last, under the same lock on PostgreSQL, see monitor_changes.go),
+// up to 100 a statement, and empties the queue so Store.Tx has nothing
+// left to append. The caller returns right after, so they are the last
+// statements before COMMIT.
+func (x *xtx) flushChanges(ctx context.Context) error {
+	if len(x.changes) == 0 {
+		return nil
+	}
+	if x.s.dialect == Postgres {
+		if _, err := x.tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(changeLockKey)); err != nil {
+			return err
+		}
+	}
+	const per = 100
+	for cs := x.changes; len(cs) > 0; {
+		n := min(per, len(cs))
+		q := "INSERT INTO changes (at, gemeente, entity, entity_id, op, household_id) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
+		args := make([]any, 0, n*6)
+		for _, c := range cs[:n] {
+			args = append(args, c.at, c.gemeente, c.entity, c.id, c.op, c.household)
+		}
+		if _, err := x.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+		cs = cs[n:]
+	}
+	x.changes = nil
+	if h := beforeCommitHook.Load(); h != nil {
+		(*h)()
+	}
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"naober.nl/naober/internal/exchange"
@@ -117,10 +118,26 @@ type reader struct {
 	ex     extract
 }
 
+// Reading many small messages (a batch of thousands of 301s) allocates
+// less with the buffered reader and the path cache of one message reused
+// for the next. Nothing of either outlives a read: the buffer is reset to
+// the next input, and the cache holds only element paths (at most 1024).
+var (
+	bufPool  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 8<<10) }}
+	keysPool = sync.Pool{New: func() any { return map[[2]string]string{} }}
+)
+
 func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 	src := &source{r: in, left: lim.bytes + 1}
-	br := bufio.NewReaderSize(src, 8<<10)
-	r := &reader{file: file, lim: lim, src: src}
+	br := bufPool.Get().(*bufio.Reader)
+	br.Reset(src)
+	keys := keysPool.Get().(map[[2]string]string)
+	defer func() {
+		br.Reset(nil)
+		bufPool.Put(br)
+		keysPool.Put(keys)
+	}()
+	r := &reader{file: file, lim: lim, src: src, keys: keys}
 
 	// A UTF-8 byte order mark is harmless; UTF-16 is not what the standard
 	// prescribes.
@@ -250,7 +267,7 @@ func (r *reader) key(parent, local string) string {
 	if parent != "" {
 		s = parent + "/" + local
 	}
-	if len(r.keys) < 1024 {
+	if len(r.keys) < 1024 && len(s) <= 256 { // bounded: the cache is reused (keysPool)
 		if r.keys == nil {
 			r.keys = map[[2]string]string{}
 		}

@@ -1,0 +1,410 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"naober.nl/naober/internal/exchange"
+	"naober.nl/naober/internal/people"
+)
+
+// A batch of messages looks up what it needs from the database up front,
+// one query per kind for the whole batch (persons by BSN hash, their
+// current households, allocations by number, households by address,
+// postcode areas, message identifications), instead of one query per
+// message. What a message then creates is added to the cache; when a
+// message is rolled back, every key it touched is forgotten, so the next
+// use asks the database again. A key the cache does not know is always
+// looked up in the database: the cache only saves queries, it never
+// decides on its own.
+
+// batchCache is what a batch knows of the database (see above).
+type batchCache struct {
+	persons map[string]cachedPerson   // BSN hash -> person (found false: none)
+	provs   map[string][]provisionRef // wet + "\x00" + number -> provisions
+	addrs   map[addrKey]string        // household at an address ("" none)
+	areas   map[string][]areaRow      // postcode -> its rows of postcode_areas
+	buurten map[string]string         // buurt -> its wijk
+	msgs    map[string]bool           // message key -> imported already
+
+	// Keys the current message touched, forgotten when it rolls back.
+	tPersons []string
+	tProvs   []string
+	tAddrs   []addrKey
+}
+
+type cachedPerson struct {
+	found                         bool
+	id, household                 string // household: current, "" none
+	voornamen, tussen, achternaam string
+	birth                         people.Date
+}
+
+type addrKey struct {
+	postcode   string
+	huisnummer int
+	toevoeging string
+}
+
+type areaRow struct {
+	van, tot        int
+	wijk, buurt, gm string
+}
+
+func newBatchCache() *batchCache {
+	return &batchCache{persons: map[string]cachedPerson{}, provs: map[string][]provisionRef{}, addrs: map[addrKey]string{},
+		areas: map[string][]areaRow{}, buurten: map[string]string{}, msgs: map[string]bool{}}
+}
+
+func provKey(wet, nummer string) string { return wet + "\x00" + nummer }
+
+func msgKey(standaard, code, afzender, id string) string {
+	return standaard + "\x00" + code + "\x00" + afzender + "\x00" + id
+}
+
+// begin starts a message: nothing touched yet.
+func (c *batchCache) begin() {
+	c.tPersons, c.tProvs, c.tAddrs = c.tPersons[:0], c.tProvs[:0], c.tAddrs[:0]
+}
+
+// rollback forgets what the rolled back message touched.
+func (c *batchCache) rollback() {
+	for _, k := range c.tPersons {
+		delete(c.persons, k)
+	}
+	for _, k := range c.tProvs {
+		delete(c.provs, k)
+	}
+	for _, k := range c.tAddrs {
+		delete(c.addrs, k)
+	}
+	c.begin()
+}
+
+// The lookups and records below work on a nil cache too (no cache: they
+// know nothing and keep nothing).
+
+func (c *batchCache) person(hash string) (cachedPerson, bool) {
+	if c == nil {
+		return cachedPerson{}, false
+	}
+	p, ok := c.persons[hash]
+	return p, ok
+}
+
+func (c *batchCache) setPerson(hash string, p cachedPerson) {
+	if c != nil {
+		c.persons[hash] = p
+		c.tPersons = append(c.tPersons, hash)
+	}
+}
+
+func (c *batchCache) addr(k addrKey) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	id, ok := c.addrs[k]
+	return id, ok
+}
+
+func (c *batchCache) setAddr(k addrKey, id string) {
+	if c != nil {
+		c.addrs[k] = id
+		c.tAddrs = append(c.tAddrs, k)
+	}
+}
+
+func (c *batchCache) area(postcode string) ([]areaRow, bool) {
+	if c == nil {
+		return nil, false
+	}
+	rows, ok := c.areas[postcode]
+	return rows, ok
+}
+
+// buurt and setBuurt: buurten do not change during an import.
+func (c *batchCache) buurt(code string) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	w, ok := c.buurten[code]
+	return w, ok
+}
+
+func (c *batchCache) setBuurt(code, wijk string) {
+	if c != nil {
+		c.buurten[code] = wijk
+	}
+}
+
+// addProvision records a provision the message created.
+func (c *batchCache) addProvision(wet, nummer string, p provisionRef) {
+	k := provKey(wet, nummer)
+	if l, ok := c.provs[k]; ok {
+		c.provs[k] = append(l[:len(l):len(l)], p)
+	}
+	c.tProvs = append(c.tProvs, k)
+}
+
+// chunks calls fn with slices of at most n of the values.
+func chunks[T any](vals []T, n int, fn func([]T) error) error {
+	for len(vals) > 0 {
+		k := min(n, len(vals))
+		if err := fn(vals[:k]); err != nil {
+			return err
+		}
+		vals = vals[k:]
+	}
+	return nil
+}
+
+// placeholders is "?, ?, …" for n values.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// prefetch fills the cache for a batch of messages.
+func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
+	c, gm, tx := ap.cache, ap.gm, ap.tx.Tx // one-off queries: not prepared
+	today := people.DateOf(ap.s.now().In(people.Amsterdam()))
+	seenHash, seenNr, seenAddr, seenPC := map[string]bool{}, map[string]bool{}, map[addrKey]bool{}, map[string]bool{}
+	var hashes, pcs []string
+	var addrs []addrKey
+	nrs := map[string][]string{} // wet -> numbers
+	var ids []string
+	seenID := map[string]bool{}
+	addBSN := func(bsn string) {
+		bsn = people.NormalizeBSN(bsn)
+		if !people.ValidBSN(bsn) {
+			return
+		}
+		h := ap.s.keys.Hash(bsn, gm)
+		if !seenHash[h] {
+			seenHash[h] = true
+			hashes = append(hashes, h)
+		}
+	}
+	addNr := func(wet, nr string) {
+		if nr == "" || seenNr[provKey(wet, nr)] {
+			return
+		}
+		seenNr[provKey(wet, nr)] = true
+		nrs[wet] = append(nrs[wet], nr)
+	}
+	for _, x := range in {
+		m := x.Message
+		if m == nil {
+			continue
+		}
+		if !seenID[m.ID] {
+			seenID[m.ID] = true
+			ids = append(ids, m.ID)
+		}
+		c.msgs[msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)] = false
+		if !m.Import {
+			continue
+		}
+		wet := m.Standard.Wet()
+		if m.Client != nil {
+			addBSN(m.Client.BSN)
+			if ad := m.Client.Address; ad != nil {
+				h := people.Household{Postcode: ad.Postcode, Huisnummer: ad.Huisnummer, Toevoeging: ad.Toevoeging}
+				if people.ValidateHousehold(&h) == nil {
+					k := addrKey{h.Postcode, h.Huisnummer, h.Toevoeging}
+					if !seenAddr[k] {
+						seenAddr[k] = true
+						addrs = append(addrs, k)
+					}
+					if !seenPC[h.Postcode] {
+						seenPC[h.Postcode] = true
+						pcs = append(pcs, h.Postcode)
+					}
+				}
+			}
+		}
+		for _, al := range m.Allocations {
+			addNr(wet, al.Nummer)
+		}
+		for _, st := range m.Starts {
+			addNr(wet, st.Nummer)
+		}
+		for _, st := range m.Stops {
+			addNr(wet, st.Nummer)
+		}
+		if m.Declaration != nil {
+			for _, cl := range m.Declaration.Claims {
+				addBSN(cl.BSN)
+				addNr(wet, cl.ToewijzingNummer)
+			}
+		}
+	}
+	const per = 500
+	// Messages imported already.
+	err := chunks(ids, per, func(part []string) error {
+		rows, err := tx.Query(ctx, "SELECT standaard, code, afzender, identificatie FROM exchange_messages WHERE gemeente = ? AND identificatie IN ("+placeholders(len(part))+")",
+			append([]any{gm}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var std, code, afz, id string
+			if err := rows.Scan(&std, &code, &afz, &id); err != nil {
+				return err
+			}
+			c.msgs[msgKey(std, code, afz, id)] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	// Persons by BSN hash, then the current household of those found.
+	for _, h := range hashes {
+		c.persons[h] = cachedPerson{}
+	}
+	byID := map[string]string{} // person id -> hash
+	err = chunks(hashes, per, func(part []string) error {
+		rows, err := tx.Query(ctx, "SELECT bsn_hash, id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash IN ("+placeholders(len(part))+")",
+			append([]any{gm}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h string
+			p := cachedPerson{found: true}
+			if err := rows.Scan(&h, &p.id, &p.voornamen, &p.tussen, &p.achternaam, &p.birth); err != nil {
+				return err
+			}
+			c.persons[h] = p
+			byID[p.id] = h
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	pids := make([]string, 0, len(byID))
+	for id := range byID {
+		pids = append(pids, id)
+	}
+	err = chunks(pids, per, func(part []string) error {
+		// Latest start first, as exchangePersonX picks.
+		rows, err := tx.Query(ctx, `SELECT person_id, household_id FROM household_members WHERE gemeente = ? AND (end_date IS NULL OR end_date > ?)
+			AND person_id IN (`+placeholders(len(part))+`) ORDER BY person_id, start_date DESC, household_id DESC`,
+			append([]any{gm, today}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pid, hh string
+			if err := rows.Scan(&pid, &hh); err != nil {
+				return err
+			}
+			h := byID[pid]
+			if p := c.persons[h]; p.household == "" {
+				p.household = hh
+				c.persons[h] = p
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	// Allocations by number, per law.
+	for wet, list := range nrs {
+		for _, nr := range list {
+			c.provs[provKey(wet, nr)] = nil
+		}
+		err := chunks(list, per, func(part []string) error {
+			rows, err := tx.Query(ctx, "SELECT toewijzingnummer, id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer <> '' AND toewijzingnummer IN ("+
+				placeholders(len(part))+") ORDER BY toewijzingnummer, created_at, id", append([]any{gm, wet}, anys(part)...)...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var nr string
+				var p provisionRef
+				if err := rows.Scan(&nr, &p.id, &p.person, &p.household, &p.status, &p.werkelijkeStart); err != nil {
+					return err
+				}
+				c.provs[provKey(wet, nr)] = append(c.provs[provKey(wet, nr)], p)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// Households by address (the first made, as exchangePersonX picks).
+	for _, a := range addrs {
+		c.addrs[a] = ""
+	}
+	err = chunks(addrs, per, func(part []addrKey) error {
+		args := []any{gm}
+		for _, a := range part {
+			args = append(args, a.postcode, a.huisnummer, a.toevoeging)
+		}
+		// The number typed for PostgreSQL: VALUES would take it as text.
+		rows, err := tx.Query(ctx, "SELECT postcode, huisnummer, toevoeging, id FROM households WHERE gemeente = ? AND (postcode, huisnummer, toevoeging) IN (VALUES "+
+			strings.TrimSuffix(strings.Repeat("(?, CAST(? AS INTEGER), ?), ", len(part)), ", ")+") ORDER BY created_at DESC, id DESC", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a addrKey
+			var id string
+			if err := rows.Scan(&a.postcode, &a.huisnummer, &a.toevoeging, &id); err != nil {
+				return err
+			}
+			c.addrs[a] = id // the last row is the first made
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	// Postcode areas of the addresses.
+	for _, pc := range pcs {
+		c.areas[pc] = nil
+	}
+	return chunks(pcs, per, func(part []string) error {
+		rows, err := tx.Query(ctx, "SELECT postcode, huisnummer_van, huisnummer_tot, wijk, buurt, gemeente FROM postcode_areas WHERE postcode IN ("+placeholders(len(part))+")", anys(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pc string
+			var a areaRow
+			if err := rows.Scan(&pc, &a.van, &a.tot, &a.wijk, &a.buurt, &a.gm); err != nil {
+				return err
+			}
+			c.areas[pc] = append(c.areas[pc], a)
+		}
+		return rows.Err()
+	})
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// messageSeen says whether the message was imported before (the cache, or
+// the database for a message the cache does not know).
+func (ap *applier) messageSeen(ctx context.Context, m *exchange.Message) (bool, error) {
+	if seen, ok := ap.cache.msgs[msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)]; ok {
+		return seen, nil
+	}
+	var n int
+	err := ap.tx.QueryRow(ctx, "SELECT COUNT(*) FROM exchange_messages WHERE gemeente = ? AND standaard = ? AND code = ? AND afzender = ? AND identificatie = ?",
+		ap.gm, string(m.Standard), m.Code, m.Afzender, m.ID).Scan(&n)
+	return n > 0, err
+}
