@@ -18,15 +18,16 @@ import (
 type Role string
 
 const (
-	Regisseur  Role = "regisseur"  // works cases
-	Teamleider Role = "teamleider" // approves, sees the team
-	Beleid     Role = "beleid"     // policy advisor: aggregates only, never a person
-	Beheer     Role = "beheer"     // administers users, reads the audit log
-	Melder     Role = "melder"     // a partner (home care, GP, school, ...) that reports signals
+	Regisseur       Role = "regisseur"       // works cases
+	Teamleider      Role = "teamleider"      // approves, sees the team
+	Beleid          Role = "beleid"          // policy advisor: aggregates only, never a person
+	Beheer          Role = "beheer"          // administers users, reads the audit log
+	Melder          Role = "melder"          // a partner (home care, GP, school, ...) that reports signals
+	Wijkcoordinator Role = "wijkcoordinator" // moderates and answers for the wijken assigned to them
 )
 
 // Roles lists every role, in the order the UI shows them.
-var Roles = []Role{Regisseur, Teamleider, Beleid, Beheer, Melder}
+var Roles = []Role{Regisseur, Teamleider, Beleid, Beheer, Melder, Wijkcoordinator}
 
 // ParseRole checks a role name.
 func ParseRole(s string) (Role, error) {
@@ -35,7 +36,7 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", fmt.Errorf("onbekende rol %q (kies uit regisseur, teamleider, beleid, beheer, melder)", s)
+	return "", fmt.Errorf("onbekende rol %q (kies uit regisseur, teamleider, beleid, beheer, melder, wijkcoordinator)", s)
 }
 
 // Label is the Dutch name of the role.
@@ -51,6 +52,8 @@ func (r Role) Label() string {
 		return "Beheerder"
 	case Melder:
 		return "Melder (partner)"
+	case Wijkcoordinator:
+		return "Wijkcoördinator"
 	}
 	return string(r)
 }
@@ -59,25 +62,29 @@ func (r Role) Label() string {
 type Permission int
 
 const (
-	ReadPersons    Permission = iota // see and search persons and households
-	WritePersons                     // create and change them
-	ReadAudit                        // search the audit log
-	ManageUsers                      // add users and roles
-	ReadMonitor                      // the population monitor: disclosure-controlled aggregates only
-	ReportSignal                     // report a concern to the wijkteam
-	ApproveSpend                     // decide on a maatwerk spend (never one's own)
-	ApproveLarge                     // decide on a spend above the budget's threshold
-	ManageTeam                       // teams, budgets and client profiles
-	ReadSensitive                    // notes marked sensitive
-	ImportExchange                   // import iJw/iWmo messages; the report holds no personal data, so this grants no reading of persons
+	ReadPersons      Permission = iota // see and search persons and households
+	WritePersons                       // create and change them
+	ReadAudit                          // search the audit log
+	ManageUsers                        // add users and roles
+	ReadMonitor                        // the population monitor: disclosure-controlled aggregates only
+	ReportSignal                       // report a concern to the wijkteam
+	ApproveSpend                       // decide on a maatwerk spend (never one's own)
+	ApproveLarge                       // decide on a spend above the budget's threshold
+	ManageTeam                         // teams, budgets and client profiles
+	ReadSensitive                      // notes marked sensitive
+	ImportExchange                     // import iJw/iWmo messages; the report holds no personal data, so this grants no reading of persons
+	ModerateWijk                       // hide and answer wishes, keep the wijkagenda, enter paper ballots; only in the wijken of coordinator_wijken
+	ManageWijkbudget                   // open a wijkbudget vote and review its proposals (feasibility and cost)
+	ReadOutbox                         // see e-mail kept in the outbox when no SMTP server is set
 )
 
 var grants = map[Role][]Permission{
-	Regisseur:  {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend},
-	Teamleider: {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend, ApproveLarge, ManageTeam, ReadSensitive},
-	Beleid:     {ReadMonitor, ReportSignal},
-	Beheer:     {ReadAudit, ManageUsers, ManageTeam, ReportSignal, ImportExchange},
-	Melder:     {ReportSignal},
+	Regisseur:       {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend},
+	Teamleider:      {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend, ApproveLarge, ManageTeam, ReadSensitive},
+	Beleid:          {ReadMonitor, ReportSignal, ManageWijkbudget},
+	Beheer:          {ReadAudit, ManageUsers, ManageTeam, ReportSignal, ImportExchange, ReadOutbox},
+	Melder:          {ReportSignal},
+	Wijkcoordinator: {ModerateWijk, ManageWijkbudget},
 }
 
 // Allows reports whether the role carries the permission.
