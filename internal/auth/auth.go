@@ -109,6 +109,40 @@ type Principal struct {
 	Email  string
 	Name   string
 	Grants []Grant
+	// Resident is set when the user is a resident (a residents profile,
+	// usually without roles); nil for professionals.
+	Resident *Resident
+	// Wijken are the wijk codes a wijkcoordinator answers for.
+	Wijken []string
+}
+
+// Resident is what the program knows of a signed-in resident. Residents have no
+// BSN here: their address only places them in a wijk.
+type Resident struct {
+	Gemeente    string
+	Wijk        string
+	DisplayName string
+	Verified    bool // the e-mail address was confirmed through the link
+}
+
+// ResidentOf reports whether the principal is a verified resident of the wijk:
+// the only ones who may post, support and vote there.
+func (p *Principal) ResidentOf(wijk string) bool {
+	return p != nil && p.Resident != nil && p.Resident.Verified && p.Resident.Wijk == wijk
+}
+
+// CoordinatorOf reports whether the principal may moderate the wijk: the
+// wijkcoordinator role in its gemeente and the wijk among their wijken.
+func (p *Principal) CoordinatorOf(gemeente, wijk string) bool {
+	if !p.Can(ModerateWijk, gemeente) {
+		return false
+	}
+	for _, w := range p.Wijken {
+		if w == wijk {
+			return true
+		}
+	}
+	return false
 }
 
 // Gemeenten where the principal holds a role with the permission, sorted.
