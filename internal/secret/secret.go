@@ -17,13 +17,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Keys holds keys derived from one master key, one per purpose, so that the
 // lookup hash cannot be used to decrypt and vice versa.
 type Keys struct {
-	aead    cipher.AEAD
-	hashKey []byte
+	aead     cipher.AEAD
+	hashKey  []byte
+	voterKey []byte
 }
 
 // LoadOrCreate reads the key file, or creates it with 0600 permissions when
@@ -79,7 +81,7 @@ func New(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{aead: aead, hashKey: derive(master, "naober bsn lookup v1")}, nil
+	return &Keys{aead: aead, hashKey: derive(master, "naober bsn lookup v1"), voterKey: derive(master, "naober ballot voter v1")}, nil
 }
 
 func derive(master []byte, label string) []byte {
@@ -123,6 +125,19 @@ func (k *Keys) Hash(value, scope string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
+// Pseudonym is the keyed name a ballot is stored under: the same voter and
+// scope (one vote) always give the same pseudonym, so the database can keep
+// one ballot per voter, but only someone holding the key file can tell whose
+// it is. Its key is derived apart from the BSN keys; scoping by vote keeps
+// one voter's ballots in two votes unlinkable.
+func (k *Keys) Pseudonym(voter, scope string) string {
+	m := hmac.New(sha256.New, k.voterKey)
+	m.Write([]byte(scope))
+	m.Write([]byte{0})
+	m.Write([]byte(voter))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // Token returns a random opaque token (for sessions and API tokens).
 func Token() string {
 	b := make([]byte, 32)
@@ -147,3 +162,28 @@ func TokenHash(token string) string {
 	s := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(s[:])
 }
+
+// sortedIDEncoding is base64 with an alphabet in ASCII order (the same
+// URL-safe characters as ID uses), so encoded strings sort as the bytes do.
+var sortedIDEncoding = base64.NewEncoding("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz").WithPadding(base64.NoPadding)
+
+// SortedID returns an opaque public identifier like ID (20 characters of
+// the same alphabet) that starts with the time in milliseconds: ids made
+// later sort after earlier ones. Rows inserted in bulk then land at the
+// end of their indexes instead of all over them, which keeps a large
+// import's B-tree pages few and in cache. The other 72 bits are random, so
+// an id is still not guessable; it does tell when it was made.
+func SortedID() string {
+	var b [15]byte
+	ms := uint64(nowMillis())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	if _, err := rand.Read(b[6:]); err != nil {
+		panic(err)
+	}
+	return sortedIDEncoding.EncodeToString(b[:])
+}
+
+func nowMillis() int64 { return time.Now().UnixMilli() }

@@ -50,3 +50,18 @@ func TestKeyFileAndEncryption(t *testing.T) {
 		t.Fatal("malformed key accepted")
 	}
 }
+
+func TestPseudonymIsKeyedAndScoped(t *testing.T) {
+	a, _ := New([]byte("0123456789abcdef0123456789abcdef"))
+	b, _ := New([]byte("fedcba9876543210fedcba9876543210"))
+	p := a.Pseudonym("user1", "vote1")
+	if p != a.Pseudonym("user1", "vote1") || len(p) != 64 {
+		t.Fatalf("pseudonym not stable: %q", p)
+	}
+	if p == b.Pseudonym("user1", "vote1") || p == a.Pseudonym("user1", "vote2") || p == a.Pseudonym("user2", "vote1") {
+		t.Fatal("pseudonym does not depend on key, scope and voter")
+	}
+	if p == a.Hash("user1", "vote1") {
+		t.Fatal("pseudonym shares the BSN lookup key")
+	}
+}
