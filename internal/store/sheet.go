@@ -561,10 +561,13 @@ func (r *sheetRun) provision(ctx context.Context, rec exchange.Row, k sheetKey) 
 	if err != nil {
 		return "", nil, err
 	}
-	// Another provision with this allocation number?
+	// Another provision of this client with this allocation number? A
+	// provision is gemeente, law, number and client: the same number of
+	// another client is another provision, never this row's to update.
 	var other string
 	if row.Toewijzingnummer != "" {
-		err := tx.QueryRow(ctx, "SELECT id FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ?", gm, p.Wet, row.Toewijzingnummer).Scan(&other)
+		err := tx.QueryRow(ctx, "SELECT id FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer = ? AND toewijzingnummer <> '' AND person_id = ?",
+			gm, p.Wet, row.Toewijzingnummer, pid).Scan(&other)
 		if err != nil && err != sql.ErrNoRows {
 			return "", nil, err
 		}
@@ -578,7 +581,7 @@ func (r *sheetRun) provision(ctx context.Context, rec exchange.Row, k sheetKey) 
 		}
 		if exists == 1 {
 			if other != "" && other != k.record {
-				return "", r.problem(rec.Line, "toewijzingnummer", row.Toewijzingnummer, "dit toewijzingnummer hoort in naober al bij een andere voorziening"), nil
+				return "", r.problem(rec.Line, "toewijzingnummer", row.Toewijzingnummer, "dit toewijzingnummer hoort in naober al bij een andere voorziening van deze cliënt"), nil
 			}
 			// Status only moves forward (aangevraagd → toegekend → gestart);
 			// optional fields the file does not hold keep naober's value.
