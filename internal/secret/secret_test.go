@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestKeyFileAndEncryption(t *testing.T) {
@@ -63,5 +64,28 @@ func TestPseudonymIsKeyedAndScoped(t *testing.T) {
 	}
 	if p == a.Hash("user1", "vote1") {
 		t.Fatal("pseudonym shares the BSN lookup key")
+	}
+}
+
+func TestSortedID(t *testing.T) {
+	maxID := ""
+	seen := map[string]bool{}
+	for i := 0; i < 2000; i++ {
+		if i%500 == 0 {
+			// Ids of a later millisecond sort after all earlier ones.
+			time.Sleep(2 * time.Millisecond)
+			if id := SortedID(); id <= maxID {
+				t.Fatalf("SortedID() %q after %q: not in order", id, maxID)
+			}
+		}
+		id := SortedID()
+		if len(id) != 20 || strings.Trim(id, "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz") != "" {
+			t.Fatalf("SortedID() = %q: want 20 URL-safe characters", id)
+		}
+		if seen[id] {
+			t.Fatalf("SortedID() repeated %q", id)
+		}
+		seen[id] = true
+		maxID = max(maxID, id)
 	}
 }

@@ -279,7 +279,7 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 func (ap *applier) apply(ctx context.Context, x ExchangeInput, res *exchange.Result) error {
 	m := x.Message
 	s, tx := ap.s, ap.tx
-	msgID := secret.ID()
+	msgID := secret.SortedID()
 	record := func(summary string) (bool, error) {
 		r, err := tx.Exec(ctx, `INSERT INTO exchange_messages (id, gemeente, standaard, code, afzender, identificatie, dagtekening, bestand, sha256, resultaat, imported_at, imported_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, standaard, code, afzender, identificatie) DO NOTHING`,
@@ -529,7 +529,7 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 	taakveld := exchangeTaakveld(wet, al.Categorie)
 	if !found {
 		// Queued: the message's new provisions go in one statement (flushProvisions).
-		id := secret.ID()
+		id := secret.SortedID()
 		ap.newProvs = append(ap.newProvs, id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
 			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(strings.TrimSpace(al.Commentaar), 2000), ap.a.P.UserID, now, now,
 			al.Nummer, al.ReferentieAanbieder, al.Toewijzingsdatum, budget, people.SourceExchange)
@@ -613,7 +613,7 @@ func (ap *applier) ensureProvision(ctx context.Context, m *exchange.Message, wet
 		return cur, exchange.Problems{{Path: path, Msg: "de ingangsdatum van de toewijzing ontbreekt"}}
 	}
 	now := ap.s.ts(ap.s.now())
-	id := secret.ID()
+	id := secret.SortedID()
 	_, err = ap.tx.Exec(ctx, `INSERT INTO provisions (id, gemeente, person_id, household_id, wet, categorie, productcode, taakveld, aanbieder, aanbieder_agb,
 		start_datum, eind_datum, volume, eenheid, frequentie, prijs_cents, maandbedrag_cents, profiel, status, eind_reden, toelichting, created_by, created_at, updated_at,
 		toewijzingnummer, bron)
@@ -838,7 +838,7 @@ func (ap *applier) apply323(ctx context.Context, m *exchange.Message, msgID, wet
 			continue // the same line twice in this message: warned above
 		}
 		done[k] = true
-		id := secret.ID()
+		id := secret.SortedID()
 		r, err := ap.tx.Exec(ctx, `INSERT INTO claims (id, gemeente, provision_id, person_id, household_id, message_id, wet, aanbieder_agb, declaratienummer,
 			referentienummer, vorig_referentienummer, begin_datum, eind_datum, volume, eenheid, tarief_cents, bedrag_cents, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gemeente, wet, aanbieder_agb, referentienummer, begin_datum) DO NOTHING`,

@@ -138,7 +138,7 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 
 	now := s.now().UTC()
 	if pid == "" {
-		pid = secret.ID()
+		pid = secret.SortedID()
 		p := people.Person{ID: pid, Gemeente: gemeente, Voornamen: strings.TrimSpace(c.Voornamen), Tussenvoegsel: strings.TrimSpace(c.Voorvoegsel),
 			Achternaam: strings.TrimSpace(c.Achternaam), Geboortedatum: c.Geboortedatum, Geslacht: c.Geslacht, Bron: bron}
 		if p.Voornamen == "" {
@@ -193,7 +193,7 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 		}
 	}
 	if h.ID == "" {
-		h.ID = secret.ID()
+		h.ID = secret.SortedID()
 		if h.Postcode != "" {
 			if err := s.placeExchangeC(ctx, tx, &h, bc); err != nil {
 				return out, err
@@ -216,7 +216,7 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 		rol = "kind"
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO household_members (id, gemeente, household_id, person_id, rol, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, NULL)`,
-		secret.ID(), gemeente, h.ID, pid, rol, today); err != nil {
+		secret.SortedID(), gemeente, h.ID, pid, rol, today); err != nil {
 		return out, err
 	}
 	if !out.HouseholdCreated {
