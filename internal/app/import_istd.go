@@ -225,7 +225,8 @@ func importIstdFiles(ctx context.Context, st *store.Store, a store.Actor, gemeen
 }
 
 // writeIstdReport prints the Dutch report: one block per file, then the
-// totals. It holds no personal data (BSNs masked in warnings).
+// totals. It holds no personal data: problems and warnings go through
+// exchange.ScrubProblems (personal values left out, BSNs masked).
 func writeIstdReport(w io.Writer, rep istdReport, dry bool) {
 	for _, f := range rep.Files {
 		r := f.Outcome.Result
@@ -236,7 +237,7 @@ func writeIstdReport(w io.Writer, rep istdReport, dry bool) {
 				ps = exchange.Problems{{File: f.File, Msg: f.Outcome.Err.Error()}}
 			}
 			fmt.Fprintf(w, "%s: geweigerd, niets ingelezen (%d %s)\n", f.File, len(ps), plural(len(ps), "probleem", "problemen"))
-			for _, p := range ps {
+			for _, p := range exchange.ScrubProblems(ps) {
 				p.File = ""
 				fmt.Fprintf(w, "  - %s\n", p)
 			}
@@ -251,7 +252,7 @@ func writeIstdReport(w io.Writer, rep istdReport, dry bool) {
 		default:
 			fmt.Fprintf(w, "%s: %s ingelezen: %s\n", f.File, r.Message, resultText(r))
 		}
-		for _, p := range r.Warnings {
+		for _, p := range exchange.ScrubProblems(r.Warnings) {
 			p.File = ""
 			fmt.Fprintf(w, "  let op: %s\n", p)
 		}

@@ -75,7 +75,7 @@ func TestProblems(t *testing.T) {
 		{"frequentie not in WMO757", edit(t, wmo301, "<iwmo:Frequentie>1</iwmo:Frequentie>", "<iwmo:Frequentie>3</iwmo:Frequentie>"),
 			tp1 + "/Omvang/Frequentie", "3", "deze code bestaat niet"},
 		{"geslacht not in COD046", edit(t, jw301, "<jw301:Geslacht>1</jw301:Geslacht>\n\t\t<jw301:Naam>", "<jw301:Geslacht>3</jw301:Geslacht>\n\t\t<jw301:Naam>"),
-			"/Bericht/Client/Geslacht", "3", "deze code bestaat niet"},
+			"/Bericht/Client/Geslacht", "", "deze code bestaat niet"}, // personal: no value
 		{"reden wijziging not in JZ002", edit(t, jw301, "<jw301:Einddatum>2026-07-14</jw301:Einddatum>", "<jw301:Einddatum>2026-07-14</jw301:Einddatum><jw301:RedenWijziging>15</jw301:RedenWijziging>"),
 			tp1 + "/RedenWijziging", "15", "deze code bestaat niet"},
 		{"missing ingangsdatum", edit(t, jw301, "<jw301:Ingangsdatum>2026-04-01</jw301:Ingangsdatum>\n\t\t\t\t<jw301:Einddatum>2026-07-19", "<jw301:Einddatum>2026-07-19"),
@@ -109,7 +109,7 @@ func TestProblems(t *testing.T) {
 		{"volume not a number", edit(t, wmo301, "<iwmo:Volume>10</iwmo:Volume>", "<iwmo:Volume>tien</iwmo:Volume>"),
 			tp1 + "/Omvang/Volume", "tien", "heel getal"},
 		{"straatnaam too long", edit(t, wmo301, "<iwmo:Straatnaam>Straatweg</iwmo:Straatnaam>\n\t\t\t\t\t<iwmo:Plaatsnaam>Plaats<", "<iwmo:Straatnaam>Burgemeester van Walsumweg Oost</iwmo:Straatnaam>\n\t\t\t\t\t<iwmo:Plaatsnaam>Plaats<"),
-			"/Bericht/Client/Contactgegevens/Contact[1]/Adres/Straatnaam", "Burgemeester van Walsumweg Oost", "hooguit 24 tekens"},
+			"/Bericht/Client/Contactgegevens/Contact[1]/Adres/Straatnaam", "", "hooguit 24 tekens"}, // free text, an address: no value
 		{"duplicate toewijzingnummer", edit(t, jw301, "<jw301:ToewijzingNummer>300202</jw301:ToewijzingNummer>", "<jw301:ToewijzingNummer>0300201</jw301:ToewijzingNummer>"),
 			tp2 + "/ToewijzingNummer", "300201", "staat al eerder in dit bericht"},
 		{"unknown element", edit(t, jw301, "<jw301:Commentaar>Commentaar client</jw301:Commentaar>", "<jw301:Commentaar>Commentaar client</jw301:Commentaar><jw301:Hobby>vissen</jw301:Hobby>"),
@@ -118,10 +118,10 @@ func TestProblems(t *testing.T) {
 			"/Bericht/Client/Geslacht", "", "ontbreekt"},
 		{"wrong namespace", edit(t, jw301, "<jw301:Bsn>999900006</jw301:Bsn>", "<ijw:Bsn>999900006</ijw:Bsn>"),
 			"/Bericht/Client/Bsn", "http://www.istandaarden.nl/ijw/3_2/basisschema/schema", "verkeerde namespace"},
-		{"attribute", edit(t, jw301, "<jw301:Bsn>", `<jw301:Bsn soort="x">`),
-			"/Bericht/Client/Bsn", "x", "attribuut soort hoort niet"},
-		{"stray text", edit(t, jw301, "<jw301:Client>", "<jw301:Client>hallo"),
-			"/Bericht/Client", "hallo", "geen losse tekst"},
+		{"attribute", edit(t, jw301, "<jw301:Bsn>", `<jw301:Bsn naam="Jan Jansen">`),
+			"/Bericht/Client/Bsn", "", "attribuut naam hoort niet"}, // an attribute's value is never shown
+		{"stray text", edit(t, jw301, "<jw301:Client>", "<jw301:Client>Jan Jansen 01-02-2010"),
+			"/Bericht/Client", "", "geen losse tekst"}, // stray text is never shown
 		{"305 status not in list", edit(t, jw305, "*<jw305:StatusAanlevering>1</jw305:StatusAanlevering>", "<jw305:StatusAanlevering>5</jw305:StatusAanlevering>"),
 			"/Bericht/Client/StartProducten/StartProduct[1]/StatusAanlevering", "5", "deze code bestaat niet"},
 		{"305 without toewijzingnummer", edit(t, jw305, "<jw305:ToewijzingNummer>300202</jw305:ToewijzingNummer>", ""),

@@ -281,7 +281,8 @@ func (r *reader) key(parent, local string) string {
 func (r *reader) attrs(t xml.StartElement) {
 	for _, a := range t.Attr {
 		if a.Name.Space != "xmlns" && !(a.Name.Space == "" && a.Name.Local == "xmlns") {
-			r.add(r.path()+"/"+t.Name.Local, clip(a.Value), "het attribuut "+a.Name.Local+" hoort niet in een iJw/iWmo-bericht")
+			// Not the value: an attribute can hold anything, a name too.
+			r.add(r.path()+"/"+t.Name.Local, "", "het attribuut "+a.Name.Local+" hoort niet in een iJw/iWmo-bericht")
 		}
 	}
 }
@@ -391,7 +392,8 @@ func (r *reader) charData(t xml.CharData, rootDone bool) error {
 	if f.decl != nil && f.decl.complex != nil {
 		if !f.texts && len(bytes.TrimSpace(t)) > 0 {
 			f.texts = true
-			r.add(r.path(), clip(strings.TrimSpace(string(t))), "hier hoort geen losse tekst, alleen elementen")
+			// Not the text: stray text can be anything, a name too.
+			r.add(r.path(), "", "hier hoort geen losse tekst, alleen elementen")
 		}
 		return nil
 	}
@@ -416,8 +418,13 @@ func (r *reader) endElement() {
 			v, msg := f.decl.simple.check(string(r.text))
 			if msg != "" {
 				shown := v
-				if f.local == "Bsn" {
+				switch {
+				case f.local == "Bsn":
 					shown = exchange.MaskBSN(v)
+				case f.decl.simple.freeText():
+					// Free text (a name, a street, a comment) is not
+					// shown: the path and the message say what is wrong.
+					shown = ""
 				}
 				r.add(r.path(), clip(shown), msg)
 			} else {
@@ -445,10 +452,16 @@ func (r *reader) path() string {
 	return b.String()
 }
 
+// add records a problem. The value of a personal element (a name, a birth
+// date, an address; see exchange.PersonalPath) never goes into a problem:
+// problems reach reports and logs.
 func (r *reader) add(path, value, msg string) {
 	if len(r.problems) >= r.lim.problems {
 		r.dropped++
 		return
+	}
+	if value != "" && exchange.PersonalPath(path) {
+		value = ""
 	}
 	r.problems = append(r.problems, exchange.Problem{File: r.file, Path: path, Value: value, Msg: msg})
 }

@@ -39,6 +39,12 @@ type pattern struct {
 	re  *regexp.Regexp
 }
 
+// freeText reports whether a value of t is free text: a string that no
+// code list or pattern restricts.
+func (t *simpleType) freeText() bool {
+	return t.base == "string" && len(t.enum) == 0 && len(t.patterns) == 0
+}
+
 // elemDecl is one element in a sequence.
 type elemDecl struct {
 	name    string
