@@ -255,7 +255,11 @@ func (s *Store) activePrincipal(ctx context.Context, userID string) (*auth.Princ
 	if u.Disabled {
 		return nil, errs.E(errs.Unauthorized, "Dit account is geblokkeerd.")
 	}
-	return principalOf(u), nil
+	p := principalOf(u)
+	if err := s.fillPrincipal(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // DeleteSession ends a session (logout).

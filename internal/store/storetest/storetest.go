@@ -8,13 +8,17 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/secret"
 	"naober.nl/naober/internal/store"
 )
@@ -98,4 +102,74 @@ func open(t testing.TB, dsn string) *store.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// ResidentPassword is the password of every resident Resident makes, for
+// web tests that log in.
+const ResidentPassword = "bewoner-wachtwoord-voor-tests"
+
+var (
+	residentHashOnce sync.Once
+	residentHash     string
+	residentSeq      atomic.Int64
+)
+
+// ResidentPostcode is the postcode Resident uses for a wijk: one per wijk,
+// derived from its code ("WK011901" → "2901WK"-like, always valid).
+func ResidentPostcode(wijk string) string {
+	n := 0
+	for _, c := range wijk {
+		if c >= '0' && c <= '9' {
+			n = n*10 + int(c-'0')
+		}
+	}
+	return fmt.Sprintf("%04dWK", 1000+n%9000)
+}
+
+// Resident makes a verified resident of the wijk and returns their
+// principal (as a session would give it). The wijk's gemeente (from
+// WijkGemeente) becomes a tenant if needed and the address table gets a
+// row for ResidentPostcode(wijk). The e-mail address is unique per call;
+// the password is ResidentPassword.
+func Resident(t testing.TB, s *store.Store, wijk, name string) *auth.Principal {
+	t.Helper()
+	ctx := context.Background()
+	gm, ok := WijkGemeente(wijk)
+	if !ok {
+		t.Fatalf("storetest.Resident: %q is not a wijk code", wijk)
+	}
+	if err := s.EnsureTenant(ctx, gm, "Gemeente "+gm); err != nil {
+		t.Fatal(err)
+	}
+	pc := ResidentPostcode(wijk)
+	if err := s.PutPostcodeAreas(ctx, []store.PostcodeArea{{Postcode: pc, HuisnummerVan: 1, HuisnummerTot: 9999, Gemeente: gm, Wijk: wijk}}); err != nil {
+		t.Fatal(err)
+	}
+	residentHashOnce.Do(func() {
+		h, err := auth.HashPassword(ResidentPassword)
+		if err != nil {
+			panic(err)
+		}
+		residentHash = h
+	})
+	seq := residentSeq.Add(1)
+	if name == "" {
+		name = fmt.Sprintf("Bewoner %d", seq)
+	}
+	r, _, err := s.CreateResident(ctx, store.NewResident{
+		Email:        fmt.Sprintf("bewoner%d-%s@bewoner.test", seq, strings.ToLower(wijk)),
+		DisplayName:  name,
+		Postcode:     pc,
+		Huisnummer:   int(seq%9999) + 1,
+		PasswordHash: residentHash,
+		Verified:     true,
+	})
+	if err != nil {
+		t.Fatalf("storetest.Resident: %v", err)
+	}
+	p, err := s.Principal(ctx, r.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
