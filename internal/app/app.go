@@ -418,17 +418,18 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(stderr, "Usage: naober user add --gemeente GM0119 --role regisseur --email … [--password-stdin] [--token]")
+			fmt.Fprintln(stderr, "Usage: naober user add --gemeente GM0119 --role regisseur --email … [--password-stdin] [--token] [--wijk WK011901,WK011902]")
 			return ErrHelp
 		}
 		return errors.New("usage: naober user add --gemeente GM0119 --role regisseur --email … [--password-stdin] [--token]")
 	}
 	fs := newFlags("user add", stderr, "naober user add --gemeente GMxxxx --role ROLE --email ADDRESS [flags]",
-		"Creates a user with a role in a gemeente, or gives an existing user another role. Roles: regisseur, teamleider, beleid, beheer.\nWith --token it prints one line `token: <TOKEN>` for scripts (Authorization: Bearer <TOKEN>) and nothing else on stdout.")
+		"Creates a user with a role in a gemeente, or gives an existing user another role. Roles: regisseur, teamleider, beleid, beheer, melder, wijkcoordinator.\nA wijkcoordinator answers for the wijken given with --wijk (these replace their wijken in that gemeente).\nWith --token it prints one line `token: <TOKEN>` for scripts (Authorization: Bearer <TOKEN>) and nothing else on stdout.")
 	var d dbFlags
 	d.register(fs)
 	gm := fs.String("gemeente", "", "CBS code of the gemeente the role is for (GM0119)")
-	roleName := fs.String("role", "", "regisseur, teamleider, beleid or beheer")
+	roleName := fs.String("role", "", "regisseur, teamleider, beleid, beheer, melder or wijkcoordinator")
+	wijkList := fs.String("wijk", "", "for --role wijkcoordinator: the wijk codes they answer for, comma-separated (WK011901,WK011902)")
 	email := fs.String("email", "", "e-mail address (the login name)")
 	name := fs.String("name", "", "display name")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin (at least 12 characters)")
@@ -450,6 +451,26 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	if *email == "" {
 		return errors.New("--email: give the user's e-mail address")
+	}
+	var wijken []string
+	for _, w := range strings.Split(*wijkList, ",") {
+		if w = strings.ToUpper(strings.TrimSpace(w)); w == "" {
+			continue
+		}
+		wk, ok := atlas.Wijk(w)
+		if !ok {
+			return fmt.Errorf("--wijk: %q is not a wijk code of 2024 (like WK011901)", w)
+		}
+		if wk.Gemeente != g.Code {
+			return fmt.Errorf("--wijk: %s lies in %s, not in %s", w, wk.Gemeente, g.Code)
+		}
+		wijken = append(wijken, w)
+	}
+	if len(wijken) > 0 && role != auth.Wijkcoordinator {
+		return errors.New("--wijk: only for --role wijkcoordinator")
+	}
+	if role == auth.Wijkcoordinator && len(wijken) == 0 {
+		return errors.New("--wijk: a wijkcoordinator needs at least one wijk (WK011901,WK011902)")
 	}
 	hash := ""
 	if *pwStdin {
@@ -490,6 +511,12 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		fmt.Fprintf(stderr, "user %s created with role %s in %s\n", u.Email, role, g.Code)
+	}
+	if len(wijken) > 0 {
+		if err := st.SetCoordinatorWijken(ctx, u.ID, g.Code, wijken); err != nil {
+			return fmt.Errorf("--wijk: %w", err)
+		}
+		fmt.Fprintf(stderr, "user %s answers for %s\n", u.Email, strings.Join(wijken, ", "))
 	}
 	if *token {
 		tok, err := st.CreateAPIToken(ctx, u.ID, "cli")
