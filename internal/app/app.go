@@ -321,6 +321,10 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	for _, lg := range sum.Logins {
 		fmt.Fprintf(stdout, "  %-11s %s  %s\n", lg.Role, lg.Email, lg.Password)
 	}
+	if len(sum.Residents) > 0 {
+		fmt.Fprintf(stdout, "Bewoners (%d, allemaal met wachtwoord %s): %s … %s\n", len(sum.Residents), sum.ResidentPassword,
+			sum.Residents[0].Email, sum.Residents[len(sum.Residents)-1].Email)
+	}
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, Banner: "Demo-omgeving met verzonnen gegevens"}
 	stopMonitor, err := startMonitor(ctx, mf, srv, st, d.keyPath(), []string{g.Code}, log)
 	if err != nil {

@@ -71,6 +71,8 @@ type Summary struct {
 	Households, Persons int
 	Wijken, Buurten     int
 	Logins              []Login
+	Residents           []DemoResident
+	ResidentPassword    string
 }
 
 // Kind is the composition of a household, as a wijkteam would describe it.
@@ -107,6 +109,10 @@ type World struct {
 	Households []people.Household
 	Kinds      map[string]Kind // household id -> composition
 	Logins     []Login
+	// Residents are verified residents' accounts (ResidentsStep), all
+	// with ResidentPassword.
+	Residents        []DemoResident
+	ResidentPassword string
 	// Actor is the system user the steps write with: a regisseur of the
 	// gemeente with purpose "demo-gegevens aanmaken".
 	Actor store.Actor
@@ -134,7 +140,7 @@ type Step interface {
 // and case work (wijkteams with budgets; two years of signals, cases,
 // assessments, plans, provisions, spends and notes).
 func DefaultSteps() []Step {
-	return []Step{AreasStep{}, HouseholdsStep{}, UsersStep{}, TeamsStep{}, CaseworkStep{}}
+	return []Step{AreasStep{}, HouseholdsStep{}, UsersStep{}, ResidentsStep{}, TeamsStep{}, CaseworkStep{}}
 }
 
 // ErrExists is returned when the gemeente already holds demo data in the
@@ -254,6 +260,9 @@ func (w *World) Summary() Summary {
 		Wijken:     len(w.Wijken),
 		Buurten:    len(w.Buurten),
 		Logins:     slices.Clone(w.Logins),
+
+		Residents:        slices.Clone(w.Residents),
+		ResidentPassword: w.ResidentPassword,
 	}
 }
 

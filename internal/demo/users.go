@@ -29,6 +29,8 @@ var demoLogins = []struct {
 	{"beheer", auth.Beheer},
 	// A partner (say, the housing corporation) that only reports signals.
 	{"melder", auth.Melder},
+	// Moderates and answers for two wijken (CoordinatorWijken).
+	{"wijkcoordinator", auth.Wijkcoordinator},
 }
 
 func (UsersStep) Run(ctx context.Context, w *World, st *store.Store) error {
@@ -54,6 +56,11 @@ func (UsersStep) Run(ctx context.Context, w *World, st *store.Store) error {
 			}
 			if err := st.CreateUser(ctx, u); err != nil {
 				return fmt.Errorf("login %s: %w", d.local, err)
+			}
+			if d.role == auth.Wijkcoordinator {
+				if err := st.SetCoordinatorWijken(ctx, u.ID, w.Gemeente.Code, CoordinatorWijken(w)); err != nil {
+					return fmt.Errorf("login %s: %w", d.local, err)
+				}
 			}
 		}
 	}

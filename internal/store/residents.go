@@ -42,6 +42,7 @@ const (
 
 // NewResident is what a sign-up form gives.
 type NewResident struct {
+	UserID      string // the new user's id; "" makes a random one (the demo gives its own)
 	Email       string
 	DisplayName string
 	Postcode    string
@@ -148,7 +149,10 @@ func (s *Store) CreateResident(ctx context.Context, n NewResident) (Resident, st
 		hash = h
 	}
 	now := s.now().UTC()
-	r := Resident{UserID: secret.ID(), Email: n.Email, DisplayName: n.DisplayName, Postcode: n.Postcode, Huisnummer: n.Huisnummer,
+	if n.UserID == "" {
+		n.UserID = secret.ID()
+	}
+	r := Resident{UserID: n.UserID, Email: n.Email, DisplayName: n.DisplayName, Postcode: n.Postcode, Huisnummer: n.Huisnummer,
 		Toevoeging: n.Toevoeging, Notify: NotifyDirect, Created: now}
 	if n.Verified {
 		r.Verified, r.VerifiedAt = true, now
