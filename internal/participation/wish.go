@@ -297,10 +297,11 @@ func ValidateReason(field, reason string) (string, error) {
 
 // Event is one line in the public history of a wish or agenda item.
 type Event struct {
-	At   time.Time
-	Kind string // "geplaatst", "antwoord", "verborgen", "zichtbaar", "agenda", "wijziging", "mijlpaal"
-	Text string
-	By   string
+	At     time.Time
+	Kind   string // "geplaatst", "antwoord", "verborgen", "zichtbaar", "agenda", "wijziging", "mijlpaal"
+	Status string // the status label an answer gave
+	Text   string
+	By     string
 }
 
 // Rate limits for posting: a resident posts at most WishesPerDay wishes
