@@ -471,3 +471,24 @@ func validCode(s, prefix string, n int) bool {
 	}
 	return true
 }
+
+// Contains reports whether the point (WGS84 degrees) lies inside the wijk's
+// boundary (even-odd rule over all rings, as the map draws it).
+func (a *Atlas) Contains(wijk string, lat, lon float64) bool {
+	sh, ok := a.shapes[wijk]
+	if !ok {
+		return false
+	}
+	in := false
+	for _, r := range sh.rings {
+		n := len(r) / 2
+		for i, j := 0, n-1; i < n; j, i = i, i+1 {
+			xi, yi := r[2*i], r[2*i+1]
+			xj, yj := r[2*j], r[2*j+1]
+			if (yi > lat) != (yj > lat) && lon < (xj-xi)*(lat-yi)/(yj-yi)+xi {
+				in = !in
+			}
+		}
+	}
+	return in
+}

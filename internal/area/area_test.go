@@ -566,3 +566,37 @@ func BenchmarkMapSVG(b *testing.B) {
 		})
 	}
 }
+
+func TestContains(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, ok := a.Wijk("WK011901")
+	if !ok {
+		t.Fatal("no WK011901")
+	}
+	// Some point of the bounding box lies inside; the box's corner outside.
+	found := false
+	b := w.Bounds
+	for i := 1; i < 20 && !found; i++ {
+		for j := 1; j < 20 && !found; j++ {
+			lat := b.MinLat + (b.MaxLat-b.MinLat)*float64(i)/20
+			lon := b.MinLon + (b.MaxLon-b.MinLon)*float64(j)/20
+			found = a.Contains("WK011901", lat, lon)
+		}
+	}
+	if !found {
+		t.Fatal("no point of the wijk is inside it")
+	}
+	if a.Contains("WK011901", b.MinLat-0.01, b.MinLon-0.01) || a.Contains("WK011901", 52.37, 4.89) {
+		t.Fatal("a point outside counts as inside")
+	}
+	if a.Contains("WK999999", 52.7, 6.2) {
+		t.Fatal("unknown wijk contains a point")
+	}
+	svg, err := a.MapSVG("GM0119", MapOptions{Markers: []Marker{{Lat: (b.MinLat + b.MaxLat) / 2, Lon: (b.MinLon + b.MaxLon) / 2, Label: "Bankjes <bij> de vijver"}}})
+	if err != nil || !strings.Contains(svg, `class="marker"`) || !strings.Contains(svg, "Bankjes &lt;bij&gt; de vijver") {
+		t.Fatalf("marker not drawn: %v", err)
+	}
+}

@@ -17,6 +17,14 @@ type MapOptions struct {
 	Href  func(w Wijk) string // link per wijk; "" = no link
 	Fill  func(w Wijk) string // CSS colour per wijk; nil or "" = default palette
 	Title string              // accessible title; default "Kaart van de wijken van <gemeente>"
+	// Markers are numbered dots drawn on top (e.g. the places of wishes).
+	Markers []Marker
+}
+
+// Marker is a numbered dot at a place on the map.
+type Marker struct {
+	Lat, Lon float64
+	Label    string // shown as the dot's title
 }
 
 // Palette is the default fill: light, calm colours that differ enough from
@@ -152,7 +160,18 @@ func (a *Atlas) MapSVG(gemeente string, opt MapOptions) (string, error) {
 			b = append(b, `</a>`...)
 		}
 	}
-	b = append(b, `</g></svg>`...)
+	b = append(b, `</g>`...)
+	for i, m := range opt.Markers {
+		x := margin + (m.Lon-bb.MinLon)*k*scale
+		y := margin + (bb.MaxLat-m.Lat)*scale
+		if x < 0 || y < 0 || x > float64(width) || y > float64(height) {
+			continue
+		}
+		b = fmt.Appendf(b, `<g class="marker"><circle cx="%.1f" cy="%.1f" r="9" fill="#b3123f" stroke="#ffffff" stroke-width="2"><title>`, x, y)
+		b = appendEscaped(b, m.Label)
+		b = fmt.Appendf(b, `</title></circle><text x="%.1f" y="%.1f" text-anchor="middle" font-size="11" font-weight="bold" fill="#ffffff" aria-hidden="true">%d</text></g>`, x, y+4, i+1)
+	}
+	b = append(b, `</svg>`...)
 	return string(b), nil
 }
 
