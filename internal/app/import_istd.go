@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +17,7 @@ import (
 	"naober.nl/naober/internal/area"
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/config"
+	"naober.nl/naober/internal/errs"
 	"naober.nl/naober/internal/exchange"
 	"naober.nl/naober/internal/exchange/istd"
 	"naober.nl/naober/internal/store"
@@ -326,8 +328,24 @@ func runExportAllocation(ctx context.Context, args []string, getenv func(string)
 		return fmt.Errorf("--user: %q is geen actieve gebruiker", *user)
 	}
 	p := &auth.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, Grants: u.Grants}
-	m, err := st.AllocationMessage(ctx, store.Actor{P: p, Purpose: store.PurposeExchange}, *id, *msgID)
-	if err != nil {
+	// The read is audited under this user: it must be someone who may read
+	// and change the provision (a regisseur or teamleider of its gemeente).
+	if !p.CanAnywhere(auth.ReadPersons) || !p.CanAnywhere(auth.WritePersons) {
+		return fmt.Errorf("--user: %q heeft geen rol die cliënten en voorzieningen mag inzien en wijzigen (regisseur of teamleider)", *user)
+	}
+	// Written inside the store's transaction: a message that does not
+	// validate takes no allocation number.
+	var buf bytes.Buffer
+	m, err := st.AllocationMessage(ctx, store.Actor{P: p, Purpose: store.PurposeExchange}, *id, *msgID, func(m *exchange.Message) error {
+		if err := istd.WriteAllocation(&buf, m); err != nil {
+			return fmt.Errorf("export allocation: %w", err)
+		}
+		return nil
+	})
+	switch {
+	case errs.Is(err, errs.NotFound), errs.Is(err, errs.Forbidden):
+		return fmt.Errorf("--user: %q mag voorziening %q niet inzien en wijzigen: die bestaat niet in een gemeente waar deze gebruiker regisseur of teamleider is", *user, *id)
+	case err != nil:
 		return err
 	}
 	w := stdout
@@ -339,7 +357,7 @@ func runExportAllocation(ctx context.Context, args []string, getenv func(string)
 		defer f.Close()
 		w = f
 	}
-	if err := istd.WriteAllocation(w, m); err != nil {
+	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("export allocation: %w", err)
 	}
 	if *out != "" {

@@ -2,10 +2,15 @@ package app
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/exchange"
+	"naober.nl/naober/internal/secret"
 	"naober.nl/naober/internal/store"
 )
 
@@ -32,5 +37,60 @@ func TestIstdReportScrubsPersonalValues(t *testing.T) {
 	}
 	if !strings.Contains(out, "/Bericht/Client/Naam/Geslachtsnaam/Achternaam") || !strings.Contains(out, "******006") {
 		t.Errorf("the report lost the path or the masked BSN:\n%s", out)
+	}
+}
+
+// export allocation --user refuses a user who may not read and change the
+// provision in its gemeente, with an error naming --user (issue 5, #11);
+// nothing is audited under that user and no number is given.
+func TestExportAllocationUserMustHoldARole(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "naober.db")
+	if err := Run(ctx, []string{"import", "istandaarden", "--db", db, "--gemeente", "GM0384", filepath.Join(istdExamples, "ijw/berichten/JW301.xml")}, noEnv, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	keys, _, err := secret.LoadOrCreate(filepath.Join(dir, "naober.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db, store.Options{Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureTenant(ctx, "GM0363", "Amsterdam"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*store.User{
+		{Email: "r@diemen.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0384", Role: auth.Regisseur}}},
+		{Email: "beleid@diemen.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0384", Role: auth.Beleid}}},
+		{Email: "beheer@diemen.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0384", Role: auth.Beheer}}},
+		{Email: "r@amsterdam.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0363", Role: auth.Regisseur}}},
+	} {
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := store.Actor{P: &auth.Principal{UserID: "x", Grants: []auth.Grant{{Gemeente: "GM0384", Role: auth.Regisseur}}}}
+	hits, err := st.FindByBSN(ctx, a, "999900006")
+	if err != nil || len(hits) != 1 {
+		t.Fatal(hits, err)
+	}
+	pvs, _ := st.ProvisionsForHousehold(ctx, a, hits[0].HouseholdID)
+	st.Close()
+	for _, c := range []struct{ user, want string }{
+		{"niemand@diemen.nl", "geen actieve gebruiker"},
+		{"beleid@diemen.nl", "geen rol"},
+		{"beheer@diemen.nl", "geen rol"},
+		{"r@amsterdam.nl", "mag voorziening"},
+	} {
+		err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID, "--user", c.user, "--id", "X1"}, noEnv, nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "--user") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error with %q", c.user, err, c.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID, "--user", "r@diemen.nl", "--id", "X1"}, noEnv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "999900006") {
+		t.Fatalf("regisseur: %v", err)
 	}
 }

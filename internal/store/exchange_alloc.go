@@ -23,7 +23,16 @@ import (
 // (purpose "uitwisseling"), as is giving the number. id is the message's
 // BerichtIdentificatie (at most 12 characters); empty: derived from the
 // clock.
-func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id string) (*exchange.Message, error) {
+//
+// write (the caller's encoder, say istd.WriteAllocation into a buffer)
+// runs inside the transaction: when it fails, nothing is saved, so a
+// message that does not validate takes no allocation number. nil writes
+// nothing (and checks nothing).
+//
+// The provision's toelichting is a case note of the wijkteam: it never goes
+// into the message (Commentaar stays empty; naober has no field of text
+// meant for the provider).
+func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id string, write func(*exchange.Message) error) (*exchange.Message, error) {
 	scope := a.scope(auth.ReadPersons)
 	if len(scope) == 0 {
 		return nil, errs.ErrNotFound
@@ -39,15 +48,15 @@ func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id 
 	var m *exchange.Message
 	err := s.Tx(ctx, func(tx *Tx) error {
 		ph, args := in(scope)
-		var gm, wet, cat, code, agb, nummer, ref, eenheid, freq, toel, personID, householdID, bsnEnc string
+		var gm, wet, cat, code, agb, nummer, ref, eenheid, freq, personID, householdID, bsnEnc string
 		var start, eind, toegewezen people.Date
 		var createdAt time.Time
 		var volume, budget sql.NullInt64
 		err := tx.QueryRow(ctx, `SELECT p.gemeente, p.wet, p.categorie, p.productcode, p.aanbieder_agb, p.toewijzingnummer, p.referentie_aanbieder,
-			p.eenheid, p.frequentie, p.toelichting, p.person_id, p.household_id, p.start_datum, p.eind_datum, p.toewijzingsdatum, p.created_at,
+			p.eenheid, p.frequentie, p.person_id, p.household_id, p.start_datum, p.eind_datum, p.toewijzingsdatum, p.created_at,
 			p.volume, p.budget_cents, pe.bsn_enc
 			FROM provisions p JOIN persons pe ON pe.id = p.person_id WHERE p.id = ? AND p.gemeente IN (`+ph+`)`, append([]any{provisionID}, args...)...).Scan(
-			&gm, &wet, &cat, &code, &agb, &nummer, &ref, &eenheid, &freq, &toel, &personID, &householdID, &start, &eind, &toegewezen, timeCol{&createdAt},
+			&gm, &wet, &cat, &code, &agb, &nummer, &ref, &eenheid, &freq, &personID, &householdID, &start, &eind, &toegewezen, timeCol{&createdAt},
 			&volume, &budget, &bsnEnc)
 		if err != nil {
 			return classify(err)
@@ -97,8 +106,16 @@ func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id 
 					return err
 				}
 			}
+			// Only numbers of digits count (a mirrored number can be
+			// "B-7": PostgreSQL cannot cast it, SQLite would read "12a"
+			// as 12), and at most 18 of them, so the cast fits a BIGINT.
+			digitsOnly := "toewijzingnummer GLOB '[0-9]*' AND NOT toewijzingnummer GLOB '*[^0-9]*'"
+			if s.dialect == Postgres {
+				digitsOnly = "toewijzingnummer ~ '^[0-9]+$'"
+			}
 			var max sql.NullInt64
-			if err := tx.QueryRow(ctx, "SELECT MAX(CAST(toewijzingnummer AS BIGINT)) FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer <> ''", gm, wet).Scan(&max); err != nil {
+			if err := tx.QueryRow(ctx, "SELECT MAX(CAST(toewijzingnummer AS BIGINT)) FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer <> '' AND "+
+				digitsOnly+" AND LENGTH(toewijzingnummer) <= 18", gm, wet).Scan(&max); err != nil {
 				return err
 			}
 			nummer = strconv.FormatInt(max.Int64+1, 10)
@@ -130,7 +147,7 @@ func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id 
 			c.Address = &exchange.Address{Postcode: h.Postcode, Huisnummer: h.Huisnummer, Toevoeging: h.Toevoeging}
 		}
 		al := exchange.Allocation{Nummer: nummer, ReferentieAanbieder: ref, Categorie: cat, Code: code, Toewijzingsdatum: toegewezen,
-			Ingangsdatum: start, Einddatum: eind, Eenheid: eenheid, Frequentie: freq, Commentaar: toel}
+			Ingangsdatum: start, Einddatum: eind, Eenheid: eenheid, Frequentie: freq}
 		if volume.Valid {
 			v := int(volume.Int64)
 			al.Volume = &v
@@ -141,6 +158,11 @@ func (s *Store) AllocationMessage(ctx context.Context, a Actor, provisionID, id 
 		}
 		m = &exchange.Message{Standard: std, Code: "301", ID: id, Dagtekening: people.DateOf(now), Afzender: strings.TrimPrefix(gm, "GM"), Ontvanger: agb,
 			Import: true, Client: c, Allocations: []exchange.Allocation{al}}
+		if write != nil {
+			if err := write(m); err != nil {
+				return err
+			}
+		}
 		if err := s.audit(ctx, tx, a, auth.ReadPersons, audit.Read, gm, RecPerson, personID); err != nil {
 			return err
 		}

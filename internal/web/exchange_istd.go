@@ -274,7 +274,14 @@ func (s *Server) allocationDownload(w http.ResponseWriter, r *http.Request) erro
 	}
 	a := actor(r, p)
 	a.Purpose = store.PurposeExchange
-	m, err := s.Store.AllocationMessage(r.Context(), a, r.PathValue("id"), "")
+	// The message is written inside the store's transaction: one that does
+	// not validate takes no allocation number.
+	var buf bytes.Buffer
+	var werr error
+	m, err := s.Store.AllocationMessage(r.Context(), a, r.PathValue("id"), "", func(m *exchange.Message) error {
+		werr = istd.WriteAllocation(&buf, m)
+		return werr
+	})
 	if fe, ok := people.AsFieldErrors(err); ok {
 		msgs := make([]string, len(fe))
 		for i, e := range fe {
@@ -282,12 +289,11 @@ func (s *Server) allocationDownload(w http.ResponseWriter, r *http.Request) erro
 		}
 		return errs.E(errs.Invalid, "Het toewijzingsbericht kan nog niet worden gemaakt: %s.", strings.Join(msgs, "; "))
 	}
+	if werr != nil {
+		return errs.Wrap(errs.Invalid, werr, "Het toewijzingsbericht kan niet worden gemaakt: "+werr.Error())
+	}
 	if err != nil {
 		return err
-	}
-	var buf bytes.Buffer
-	if err := istd.WriteAllocation(&buf, m); err != nil {
-		return errs.Wrap(errs.Invalid, err, "Het toewijzingsbericht kan niet worden gemaakt: "+err.Error())
 	}
 	name := fmt.Sprintf("%s_%s_%s.xml", m.Name(), m.Allocations[0].Nummer, m.ID)
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
