@@ -68,9 +68,9 @@ func exchangePerm(a Actor, gemeente string) auth.Permission {
 // one (with bron) in a new household at the client's address, placed in a
 // wijk/buurt through postcode_areas when possible (else wijk unknown, see
 // above). An existing person keeps their record; names or a birth date that
-// differ give a warning (with a masked BSN). An existing person without a
-// current household gets one, as a new person would. Writes are audited and
-// queued for the monitor in tx.
+// differ give a warning (with a masked BSN); reading them to compare is
+// audited. An existing person without a current household gets one, as a
+// new person would. Writes are audited and queued for the monitor in tx.
 func (s *Store) exchangePerson(ctx context.Context, tx *Tx, a Actor, gemeente string, c exchange.Client, bron string) (ExchangePerson, error) {
 	return s.exchangePersonX(ctx, newXTx(tx), a, gemeente, c, bron)
 }
@@ -108,6 +108,9 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 			pid, voornamen, tussen, achternaam, birth = cp.id, cp.voornamen, cp.tussen, cp.achternaam, cp.birth
 			out.PersonID = pid
 			out.Warnings = compareClient(bsn, c, voornamen, tussen, achternaam, birth)
+			if err := tx.audit(ctx, a, perm, audit.Read, gemeente, RecPerson, pid); err != nil {
+				return out, err
+			}
 			if cp.household != "" {
 				out.HouseholdID = cp.household
 				return out, nil
@@ -124,6 +127,9 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 		default:
 			out.PersonID = pid
 			out.Warnings = compareClient(bsn, c, voornamen, tussen, achternaam, birth)
+			if err := tx.audit(ctx, a, perm, audit.Read, gemeente, RecPerson, pid); err != nil {
+				return out, err
+			}
 			// The current household, if any (latest start).
 			err := tx.QueryRow(ctx, `SELECT household_id FROM household_members WHERE person_id = ? AND gemeente = ?
 				AND (end_date IS NULL OR end_date > ?) ORDER BY start_date DESC, household_id DESC LIMIT 1`, pid, gemeente, today).Scan(&out.HouseholdID)
@@ -169,8 +175,13 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 		}
 	}
 
-	// A household at the client's address: an existing one at exactly that
-	// address in the gemeente, else a new one.
+	// A household of its own at the client's address. A message's client
+	// never joins an existing household at that address: many clients of
+	// the exchange live at one address (an institution, a care home, a
+	// foster home), and a message does not say they form a household; case
+	// workers join households. A spreadsheet of persons does list
+	// households by address (as its bulk path does): its rows share the
+	// household at their address.
 	h := people.Household{Gemeente: gemeente}
 	if ad := c.Address; ad != nil {
 		h.Postcode, h.Huisnummer, h.Toevoeging = ad.Postcode, ad.Huisnummer, ad.Toevoeging
@@ -180,16 +191,11 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 			h = people.Household{Gemeente: gemeente}
 		}
 	}
-	ak := addrKey{h.Postcode, h.Huisnummer, h.Toevoeging}
-	if h.Postcode != "" {
-		if id, ok := bc.addr(ak); ok {
-			h.ID = id
-		} else {
-			err := tx.QueryRow(ctx, "SELECT id FROM households WHERE gemeente = ? AND postcode = ? AND huisnummer = ? AND toevoeging = ? ORDER BY created_at, id LIMIT 1",
-				gemeente, h.Postcode, h.Huisnummer, h.Toevoeging).Scan(&h.ID)
-			if err != nil && err != sql.ErrNoRows {
-				return out, err
-			}
+	if h.Postcode != "" && bron == SourceSpreadsheet {
+		err := tx.QueryRow(ctx, "SELECT id FROM households WHERE gemeente = ? AND postcode = ? AND huisnummer = ? AND toevoeging = ? ORDER BY created_at, id LIMIT 1",
+			gemeente, h.Postcode, h.Huisnummer, h.Toevoeging).Scan(&h.ID)
+		if err != nil && err != sql.ErrNoRows {
+			return out, err
 		}
 	}
 	if h.ID == "" {
@@ -198,7 +204,6 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 			if err := s.placeExchangeC(ctx, tx, &h, bc); err != nil {
 				return out, err
 			}
-			bc.setAddr(ak, h.ID)
 		}
 		out.Unplaced = h.Wijk == ""
 		if _, err := tx.Exec(ctx, `INSERT INTO households (id, gemeente, postcode, huisnummer, toevoeging, wijk, buurt, created_at, updated_at)
@@ -231,6 +236,8 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 }
 
 // compareClient warns when a message's client differs from naober's record.
+// It reads the person's name and birth date: the caller audits that read
+// (purpose uitwisseling).
 func compareClient(bsn string, c exchange.Client, voornamen, tussen, achternaam string, birth people.Date) []exchange.Problem {
 	var out []exchange.Problem
 	m := exchange.MaskBSN(bsn)
@@ -251,7 +258,9 @@ func compareClient(bsn string, c exchange.Client, voornamen, tussen, achternaam 
 // placeExchange places a new household like placeHousehold does without a
 // given wijk (the postcode table; the wijk must lie in the gemeente and the
 // buurt in the wijk), with prepared statements; an address that does not
-// place leaves wijk and buurt empty (unknown).
+// place leaves wijk and buurt empty (unknown). Only the gemeente's own rows
+// of the table count: a postcode on a border can have rows of two
+// gemeenten, and the other's narrower range must not hide this one's.
 func (s *Store) placeExchange(ctx context.Context, tx *xtx, h *people.Household) error {
 	return s.placeExchangeC(ctx, tx, h, nil)
 }
@@ -261,10 +270,11 @@ func (s *Store) placeExchangeC(ctx context.Context, tx *xtx, h *people.Household
 	var wijk, buurt, gm string
 	var err error
 	if rows, ok := bc.area(h.Postcode); ok {
-		// The row with the highest start that holds the number, as the query below.
+		// The gemeente's row with the highest start that holds the number,
+		// as the query below.
 		best := -1
 		for i, a := range rows {
-			if a.van <= h.Huisnummer && a.tot >= h.Huisnummer && (best < 0 || a.van > rows[best].van) {
+			if a.gm == h.Gemeente && a.van <= h.Huisnummer && a.tot >= h.Huisnummer && (best < 0 || a.van > rows[best].van) {
 				best = i
 			}
 		}
@@ -275,8 +285,8 @@ func (s *Store) placeExchangeC(ctx context.Context, tx *xtx, h *people.Household
 		}
 	} else {
 		err = tx.QueryRow(ctx, `SELECT wijk, buurt, gemeente FROM postcode_areas
-			WHERE postcode = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
-			h.Postcode, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
+			WHERE postcode = ? AND gemeente = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
+			h.Postcode, h.Gemeente, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
 	}
 	if err == sql.ErrNoRows || (err == nil && gm != h.Gemeente) {
 		return nil
