@@ -16,28 +16,20 @@ import (
 	"naober.nl/naober/internal/audit"
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/errs"
+	"naober.nl/naober/internal/mail"
 	"naober.nl/naober/internal/secret"
 )
 
 // RecOutbox is the audit record type for reading queued mail.
 const RecOutbox = "e-mail"
 
-// Mail is one e-mail to queue. Kind says what it is about (for example
-// "verify", "wens-antwoord", "stem"); Subject and Body are plain text.
-type Mail struct {
-	ID       string    `json:"id"`
-	Gemeente string    `json:"gemeente"`
-	UserID   string    `json:"-"`
-	To       string    `json:"aan"`
-	Subject  string    `json:"onderwerp"`
-	Body     string    `json:"tekst"`
-	Kind     string    `json:"soort"`
-	Digest   bool      `json:"dagoverzicht"`
-	Created  time.Time `json:"gemaakt_op"`
-	Sent     time.Time `json:"verstuurd_op"`
-	Attempts int       `json:"pogingen"`
-	LastErr  string    `json:"laatste_fout,omitempty"`
-}
+// Mail is one e-mail in the outbox (see mail.Message). Kind says what
+// it is about (for example "verify", "wens-antwoord", "stem"); Subject
+// and Body are plain text.
+type Mail = mail.Message
+
+// Digest is one recipient's held mails, bundled into one.
+type Digest = mail.Digest
 
 // Enqueue queues a mail in the caller's transaction. Gemeente, To, Subject
 // and Kind are required.
@@ -164,12 +156,28 @@ func RetryWait(n int, backoff time.Duration) time.Duration {
 	return d
 }
 
+// ClaimMail counts an attempt on a mail if its attempts are still as
+// listed: of several senders only one wins, and only it sends.
+func (s *Store) ClaimMail(ctx context.Context, id string, attempts int) (bool, error) {
+	var won bool
+	err := s.Tx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? AND attempts = ? AND sent_at IS NULL", id, attempts)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		won = n == 1
+		return nil
+	})
+	return won, err
+}
+
 // MarkSent records that mails went out.
 func (s *Store) MarkSent(ctx context.Context, ids ...string) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		now := s.ts(s.now())
 		for _, id := range ids {
-			if _, err := tx.Exec(ctx, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND sent_at IS NULL", now, id); err != nil {
+			if _, err := tx.Exec(ctx, "UPDATE outbox SET sent_at = ?, last_error = '' WHERE id = ? AND sent_at IS NULL", now, id); err != nil {
 				return err
 			}
 		}
@@ -177,28 +185,20 @@ func (s *Store) MarkSent(ctx context.Context, ids ...string) error {
 	})
 }
 
-// MarkFailed records a failed attempt; the message must hold no personal
-// data (the sender passes the SMTP status line, not the address).
+// MarkFailed records why a claimed attempt failed; the message must hold
+// no personal data (the sender passes the SMTP status, not the address).
 func (s *Store) MarkFailed(ctx context.Context, msg string, ids ...string) error {
 	if len(msg) > 500 {
 		msg = msg[:500]
 	}
 	return s.Tx(ctx, func(tx *Tx) error {
 		for _, id := range ids {
-			if _, err := tx.Exec(ctx, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_at IS NULL", msg, id); err != nil {
+			if _, err := tx.Exec(ctx, "UPDATE outbox SET last_error = ? WHERE id = ? AND sent_at IS NULL", msg, id); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-}
-
-// Digest is one recipient's held mails, bundled into one.
-type Digest struct {
-	Gemeente string
-	UserID   string
-	To       string
-	Mails    []Mail
 }
 
 // DueDigests gathers the mails held for a digest that were made before
@@ -211,25 +211,30 @@ func (s *Store) DueDigests(ctx context.Context, before time.Time) ([]Digest, err
 	var out []Digest
 	for _, m := range ms {
 		if n := len(out); n > 0 && out[n-1].To == m.To && out[n-1].Gemeente == m.Gemeente {
-			out[n-1].Mails = append(out[n-1].Mails, m)
+			out[n-1].Messages = append(out[n-1].Messages, m)
 			continue
 		}
-		out = append(out, Digest{Gemeente: m.Gemeente, UserID: m.UserID, To: m.To, Mails: []Mail{m}})
+		out = append(out, Digest{Gemeente: m.Gemeente, UserID: m.UserID, To: m.To, Messages: []Mail{m}})
 	}
 	return out, nil
 }
 
 // SendDigest queues the bundled mail and marks the held ones as sent (they
-// went out inside it), in one transaction.
+// went out inside it), in one transaction. When another process bundled
+// one of them meanwhile, nothing is saved and the error is a Conflict.
 func (s *Store) SendDigest(ctx context.Context, d Digest, subject, body string) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		if err := s.Enqueue(ctx, tx, Mail{Gemeente: d.Gemeente, UserID: d.UserID, To: d.To, Subject: subject, Body: body, Kind: "dagoverzicht"}); err != nil {
 			return err
 		}
 		now := s.ts(s.now())
-		for _, m := range d.Mails {
-			if _, err := tx.Exec(ctx, "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL", now, m.ID); err != nil {
+		for _, m := range d.Messages {
+			res, err := tx.Exec(ctx, "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL", now, m.ID)
+			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errs.E(errs.Conflict, "digest: bundled meanwhile")
 			}
 		}
 		return nil
@@ -288,3 +293,5 @@ func (s *Store) Outbox(ctx context.Context, a Actor, f OutboxFilter) ([]Mail, er
 	}
 	return ms, nil
 }
+
+var _ mail.Outbox = (*Store)(nil)
