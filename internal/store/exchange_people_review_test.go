@@ -156,3 +156,25 @@ func TestExchangeCompareClientIsAudited(t *testing.T) {
 		}
 	})
 }
+
+// The spreadsheet import (bulk path) and a household made by hand place
+// through the gemeente's own rows too (issue 5, #13).
+func TestSheetAndHandPlacementUseTheGemeentesRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		exBorderAreas(t, s)
+		h := people.Household{Gemeente: "GM0384", Postcode: "1017AA", Huisnummer: 12}
+		if err := s.CreateHousehold(ctx, f.regisseur, &h); err != nil || h.Wijk != "WK038401" {
+			t.Fatalf("by hand: wijk %q, %v", h.Wijk, err)
+		}
+		r := shReader(t, "p.csv", []byte(shPersonsHeader+shBSN(50)+";Anna;;Smit;01-04-1975;V;1017AA;14;;\n"))
+		m := exchange.Suggest(exchange.KindPersons, r.Header())
+		rep, err := s.ImportSheet(ctx, f.beheer, store.SheetImport{Gemeente: "GM0384", Source: "s", Kind: exchange.KindPersons, Mapping: m, Key: "Burgerservicenummer", File: "p.csv"}, r)
+		if err != nil || rep.Created != 1 || rep.Unplaced != 0 {
+			t.Fatalf("sheet: %+v %v", rep, err)
+		}
+		if h := exHouseholdOf(t, s, f.regisseur, shBSN(50)); h.Wijk != "WK038401" {
+			t.Fatalf("sheet: wijk %q", h.Wijk)
+		}
+	})
+}

@@ -54,9 +54,11 @@ func (s *Store) checkScope(a Actor, perm auth.Permission, gemeente string) error
 func (s *Store) placeHousehold(ctx context.Context, tx *Tx, h *people.Household) error {
 	if h.Wijk == "" {
 		var wijk, buurt, gm string
+		// The gemeente's own rows only: a postcode on a border can have
+		// rows of two gemeenten.
 		err := tx.QueryRow(ctx, `SELECT wijk, buurt, gemeente FROM postcode_areas
-			WHERE postcode = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
-			h.Postcode, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
+			WHERE postcode = ? AND gemeente = ? AND huisnummer_van <= ? AND huisnummer_tot >= ? ORDER BY huisnummer_van DESC LIMIT 1`,
+			h.Postcode, h.Gemeente, h.Huisnummer, h.Huisnummer).Scan(&wijk, &buurt, &gm)
 		if err == sql.ErrNoRows || (err == nil && gm != h.Gemeente) {
 			return &people.FieldError{Field: "wijk", Message: "dit adres staat niet in de adrestabel van de gemeente; kies de wijk"}
 		}

@@ -344,12 +344,13 @@ func (r *sheetRun) newPerson(ctx context.Context, e *sheetEntry, atAddr map[shee
 	return nil, nil
 }
 
-// place finds the wijk and buurt of a new household as placeExchange does,
-// from the cached postcode table; unplaced leaves them empty.
+// place finds the wijk and buurt of a new household as placeExchange does
+// (the gemeente's own rows only), from the cached postcode table; unplaced
+// leaves them empty.
 func (r *sheetRun) place(ctx context.Context, h *people.Household) error {
 	var best *sheetArea
 	for i, a := range r.bulk.areas[h.Postcode] {
-		if a.van <= h.Huisnummer && a.tot >= h.Huisnummer && (best == nil || a.van > best.van) {
+		if a.gemeente == h.Gemeente && a.van <= h.Huisnummer && a.tot >= h.Huisnummer && (best == nil || a.van > best.van) {
 			best = &r.bulk.areas[h.Postcode][i]
 		}
 	}
