@@ -355,8 +355,8 @@ func ApplyStatus(p *Provision, ch StatusChange) error {
 //  3. otherwise price per unit × volume × the frequency converted to a
 //     month: per day × 365 ÷ 12, per week × 52 ÷ 12, per month × 1, and a
 //     total within the looptijd spread over its months (days from start to
-//     end × 12 ÷ 365, at least one month; without an end date the whole
-//     total counts in one month).
+//     end, both inclusive, × 12 ÷ 365, at least one month; without an end
+//     date the whole total counts in one month).
 //
 // The multiplication is exact in integers and rounds once, at the end, to
 // the nearest cent (halves up), so € 10,00 per week is € 43,33 per month.
@@ -383,7 +383,11 @@ func MonthlyCost(p Provision) int64 {
 		if p.Eind.IsZero() || p.Start.IsZero() {
 			return units
 		}
-		days := int64(p.Eind.Time().Sub(p.Start.Time()).Hours()/24 + 0.5)
+		// The end date counts: a provision's Eind is its last day, as
+		// Einddatum is in iJw/iWmo (whose 301s naober mirrors), and the
+		// exchange's budget per month (store.allocationCost) counts days
+		// the same way, so both give one amount for one looptijd.
+		days := int64(p.Eind.Time().Sub(p.Start.Time()).Hours()/24+0.5) + 1
 		if days*12 < 365 { // shorter than a month: all of it in one month
 			return units
 		}

@@ -154,9 +154,9 @@ func TestMonthlyCost(t *testing.T) {
 		{"per week exact", Provision{PrijsCents: Cents(300).Ptr(), Volume: ip(1), Frequentie: "2"}, 1300}, // 3 × 52 / 12 = 13
 		{"per day", Provision{PrijsCents: Cents(15000).Ptr(), Volume: ip(1), Frequentie: "1"}, 456250},    // 150 × 365 / 12
 		{"per month", Provision{PrijsCents: Cents(5000).Ptr(), Volume: ip(8), Frequentie: "4"}, 40000},
-		{"total over a year", Provision{PrijsCents: Cents(100).Ptr(), Volume: ip(3650), Frequentie: "6", Start: start, Eind: people.MustDate("2027-01-01")}, 30417},      // 3650 / 12
-		{"total over half a year", Provision{PrijsCents: Cents(120000).Ptr(), Volume: ip(1), Frequentie: "6", Start: start, Eind: people.MustDate("2026-07-01")}, 20166}, // 1200 × 365 / (181 × 12) = 201,657…
-		{"total within a week", Provision{PrijsCents: Cents(50000).Ptr(), Volume: ip(1), Frequentie: "6", Start: start, Eind: people.MustDate("2026-01-08")}, 50000},
+		{"total over a year", Provision{PrijsCents: Cents(100).Ptr(), Volume: ip(3650), Frequentie: "6", Start: start, Eind: people.MustDate("2026-12-31")}, 30417},      // 3650 / 12
+		{"total over half a year", Provision{PrijsCents: Cents(120000).Ptr(), Volume: ip(1), Frequentie: "6", Start: start, Eind: people.MustDate("2026-06-30")}, 20166}, // 1200 × 365 / (181 × 12) = 201,657…
+		{"total within a week", Provision{PrijsCents: Cents(50000).Ptr(), Volume: ip(1), Frequentie: "6", Start: start, Eind: people.MustDate("2026-01-07")}, 50000},
 		{"total without end", Provision{PrijsCents: Cents(50000).Ptr(), Volume: ip(1), Frequentie: "6", Start: start}, 50000},
 		{"profile per week", Provision{Profiel: "P1", Profile: &ClientProfile{PrijsCents: 1000, Periode: "week"}}, 4333},
 		{"profile per year", Provision{Profiel: "P1", Profile: &ClientProfile{PrijsCents: 1200000, Periode: "jaar"}}, 100000},

@@ -3,9 +3,11 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"naober.nl/naober/internal/casework"
 	"naober.nl/naober/internal/exchange"
 	"naober.nl/naober/internal/exchange/istd"
 	"naober.nl/naober/internal/store"
@@ -75,6 +77,34 @@ func TestAllocationNumberSkipsNonNumeric(t *testing.T) {
 		}
 		if got := m.Allocations[0].Nummer; got != "42" {
 			t.Fatalf("next number %q, want 42", got)
+		}
+	})
+}
+
+// A 301's budget over a looptijd and a provision's total within the
+// looptijd give one amount per month: both count the end date as the
+// last day, as iJw's Einddatum (issue 5, #19).
+func TestAllocationBudgetMatchesMonthlyCost(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		m := exJW301()
+		m.Allocations = m.Allocations[:1]
+		al := &m.Allocations[0]
+		budget := int64(36500)
+		al.Volume, al.BudgetCents, al.Eenheid, al.Frequentie = nil, &budget, "", ""
+		al.Ingangsdatum, al.Einddatum = exD("2026-04-01"), exD("2027-03-31")
+		if _, err := s.ApplyMessage(ctx, f.beheer, "GM0384", "b.xml", m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SheetQuery(ctx, "SELECT CAST(maandbedrag_cents AS TEXT) FROM provisions WHERE toewijzingnummer = ?", al.Nummer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one := 1
+		want := casework.MonthlyCost(casework.Provision{PrijsCents: casework.Cents(budget).Ptr(), Volume: &one, Frequentie: "6",
+			Start: al.Ingangsdatum, Eind: al.Einddatum})
+		if got != fmt.Sprint(want) || want != 3042 {
+			t.Fatalf("301 budget per month %s, casework %d, want 3042 (365 × 12 ÷ 365 days)", got, want)
 		}
 	})
 }
