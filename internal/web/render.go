@@ -66,6 +66,10 @@ func (p page) Can(perm string) bool {
 		return p.User.CanAnywhere(auth.ReadMonitor)
 	case "inlezen":
 		return p.User.CanAnywhere(auth.ImportExchange)
+	case "outbox":
+		return p.User.CanAnywhere(auth.ReadOutbox)
+	case "bewoner":
+		return p.User.Resident != nil
 	}
 	return false
 }

@@ -38,6 +38,9 @@ type Server struct {
 	Secure bool
 	// Banner is shown on every page (e.g. "Demo-omgeving").
 	Banner string
+	// PublicURL is where links in e-mail point (https://naober.gemeente.nl);
+	// empty: the address a request came in on.
+	PublicURL string
 	// Monitor returns the population monitor's index; nil (or a nil
 	// result) while it is being built, when monitor pages answer 503.
 	Monitor func() *monitor.Index

@@ -20,6 +20,7 @@ func (s *Server) routesUI(r *router) {
 	r.page("GET /inloggen", s.loginForm)
 	r.page("POST /inloggen", s.login)
 	r.page("POST /uitloggen", s.logout)
+	s.routesResidents(r)
 	r.page("GET /gebieden", s.gebieden)
 	r.page("GET /gebieden/{gemeente}", s.gemeente)
 	r.page("GET /gebieden/{gemeente}/{wijk}", s.wijk)
@@ -113,6 +114,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusUnauthorized, "Het e-mailadres of wachtwoord klopt niet.")
 	}
 	s.Throttle.Succeed(keys[0])
+	if ret == "/" && len(u.Grants) == 0 {
+		ret = "/mijn" // a resident's start page
+	}
 	tok, err := s.Store.CreateSession(r.Context(), u.ID, s.SessionTTL)
 	if err != nil {
 		return err
