@@ -31,8 +31,8 @@ func istdSystemActor(gemeente string) store.Actor {
 }
 
 // istdBatch is how many messages share one transaction (each has its own
-// savepoint).
-const istdBatch = 500
+// savepoint). A dry run is one batch of all messages (see importIstdFiles).
+var istdBatch = 500
 
 func runImportIstandaarden(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("import istandaarden", stderr, "naober import istandaarden --gemeente GMxxxx [flags] FILE|DIR…",
@@ -40,7 +40,7 @@ func runImportIstandaarden(ctx context.Context, args []string, getenv func(strin
 			"requests are recognised and reported) into naober. A DIR is searched for *.xml. One message is one unit:\n"+
 			"it is imported whole or not at all; the others are still imported. The same message again changes\n"+
 			"nothing. Prints a report per file and exits non-zero when any file was refused. --dry-run checks\n"+
-			"everything and saves nothing.")
+			"everything in one transaction that is rolled back (so it holds all messages in memory) and saves nothing.")
 	var d dbFlags
 	d.register(fs)
 	gm := fs.String("gemeente", "", "CBS code of the gemeente the messages are for (GM0384)")
@@ -147,7 +147,11 @@ func readIstd(path string) (store.ExchangeInput, error) {
 }
 
 // importIstdFiles reads and applies files in batches; a file that cannot be
-// read or is refused is reported, the others are imported.
+// read or is refused is reported, the others are imported. A dry run is
+// one batch, so one transaction that is rolled back: what it reports for a
+// message is what the real run would do after the messages before it (a
+// 305 after its 301, the same message twice), whatever the batch size.
+// It holds all messages in memory, a few kB each.
 func importIstdFiles(ctx context.Context, st *store.Store, a store.Actor, gemeente string, files []string, dry bool) (istdReport, error) {
 	var rep istdReport
 	var batch []store.ExchangeInput
@@ -202,7 +206,7 @@ func importIstdFiles(ctx context.Context, st *store.Store, a store.Actor, gemeen
 		}
 		batch = append(batch, x.in)
 		idx = append(idx, len(rep.Files)-1)
-		if len(batch) == istdBatch {
+		if len(batch) == istdBatch && !dry {
 			if err := flush(); err != nil {
 				return rep, err
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,5 +93,43 @@ func TestExportAllocationUserMustHoldARole(t *testing.T) {
 	var out bytes.Buffer
 	if err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID, "--user", "r@diemen.nl", "--id", "X1"}, noEnv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "999900006") {
 		t.Fatalf("regisseur: %v", err)
+	}
+}
+
+// A dry run is one rollback-only pass over all files, whatever the batch
+// size: the same message twice is reported once as imported and once as
+// already imported, as the real run does (issue 5, #14).
+func TestImportIstandaardenDryRunIsOnePass(t *testing.T) {
+	defer func(n int) { istdBatch = n }(istdBatch)
+	istdBatch = 1
+	ctx := context.Background()
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(istdExamples, "ijw/berichten/JW301.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := filepath.Join(dir, "berichten")
+	if err := os.Mkdir(msgs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a.xml", "b.xml"} {
+		if err := os.WriteFile(filepath.Join(msgs, n), src, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "naober.db")
+	for _, dry := range []bool{true, false} {
+		args := []string{"import", "istandaarden", "--db", db, "--gemeente", "GM0384"}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		args = append(args, msgs)
+		var out bytes.Buffer
+		if err := Run(ctx, args, noEnv, nil, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "2 bestanden: 1 ingelezen, 1 al eerder ingelezen") {
+			t.Fatalf("dry run %v:\n%s", dry, out.String())
+		}
 	}
 }
