@@ -60,7 +60,10 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a Actor, it *participation
 		return err
 	}
 	now := s.now().UTC()
-	it.ID, it.Created, it.Updated = secret.ID(), now, now
+	if it.ID == "" { // the demo sets its own, for a repeatable world
+		it.ID = secret.ID()
+	}
+	it.Created, it.Updated = now, now
 	return s.Tx(ctx, func(tx *Tx) error {
 		var wish any
 		if it.WishID != "" {
@@ -105,7 +108,9 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a Actor, it *participation
 }
 
 func (s *Store) insertMilestone(ctx context.Context, tx *Tx, itemID string, pos int, m *participation.Milestone) error {
-	m.ID = secret.ID()
+	if m.ID == "" {
+		m.ID = secret.ID()
+	}
 	due := ""
 	if !m.Due.IsZero() {
 		due = m.Due.String()

@@ -97,7 +97,9 @@ func (s *Store) CreateWish(ctx context.Context, p *auth.Principal, w *participat
 		return err
 	}
 	now := s.now().UTC()
-	w.ID = secret.ID()
+	if w.ID == "" { // the demo sets its own, for a repeatable world
+		w.ID = secret.ID()
+	}
 	w.AuthorID, w.AuthorName = p.UserID, p.Resident.DisplayName
 	w.Status, w.StatusLabel = defs[0].Code, defs[0].Label
 	w.Created, w.Updated = now, now
@@ -563,4 +565,23 @@ func (s *Store) WishCounts(ctx context.Context, wijk string) (WijkCounts, error)
 		return c, classify(fmt.Errorf("wish counts: %w", err))
 	}
 	return c, nil
+}
+
+// SupportedIn returns the wishes of the wijk the user supports, for the
+// buttons on the wijk page. Only ever shown back to the user themselves.
+func (s *Store) SupportedIn(ctx context.Context, userID, wijk string) (map[string]bool, error) {
+	rows, err := s.query(ctx, `SELECT su.wish_id FROM wish_supports su JOIN wishes w ON w.id = su.wish_id WHERE su.user_id = ? AND w.wijk = ?`, userID, wijk)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, classify(rows.Err())
 }
