@@ -186,10 +186,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	shutdown := fs.Duration("shutdown-timeout", 20*time.Second, "how long to let requests in flight finish on SIGTERM")
 	var mf monitorFlags
 	mf.register(fs)
+	var ml mailFlags
+	ml.register(fs)
 	if err := config.Parse(fs, args, getenv); err != nil {
 		return err
 	}
 	log, err := l.logger(stderr)
+	if err != nil {
+		return err
+	}
+	smtpc, err := ml.smtp(getenv)
 	if err != nil {
 		return err
 	}
@@ -202,7 +208,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
-	srv := &web.Server{Store: st, Atlas: atlas, Log: log, SessionTTL: *sessionTTL, Secure: *secure || *tlsCert != ""}
+	srv := &web.Server{Store: st, Atlas: atlas, Log: log, SessionTTL: *sessionTTL, Secure: *secure || *tlsCert != "", PublicURL: ml.publicURL}
+	stopMailer := startMailer(ctx, smtpc, st, log)
+	defer stopMailer() // before the store closes
 	if !isPostgres(d.db) {
 		// Uploads between the steps of an import stay in the data directory
 		// (on PostgreSQL there is none: a private temporary directory).
@@ -326,6 +334,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			sum.Residents[0].Email, sum.Residents[len(sum.Residents)-1].Email)
 	}
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, Banner: "Demo-omgeving met verzonnen gegevens"}
+	// The demo sends no e-mail: it waits in the outbox for beheer.
+	stopMailer := startMailer(ctx, nil, st, log)
+	defer stopMailer() // before the store closes
 	stopMonitor, err := startMonitor(ctx, mf, srv, st, d.keyPath(), []string{g.Code}, log)
 	if err != nil {
 		return err
