@@ -575,11 +575,17 @@ func (r *sheetRun) provision(ctx context.Context, rec exchange.Row, k sheetKey) 
 	now := s.now().UTC()
 	perm := exchangePerm(r.a, gm)
 	if k.found {
-		var exists int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM provisions WHERE id = ? AND gemeente = ?", k.record, gm).Scan(&exists); err != nil {
+		var owner string
+		err := tx.QueryRow(ctx, "SELECT person_id FROM provisions WHERE id = ? AND gemeente = ?", k.record, gm).Scan(&owner)
+		if err != nil && err != sql.ErrNoRows {
 			return "", nil, err
 		}
-		if exists == 1 {
+		if err == nil && owner != pid {
+			// The key's provision is another client's: a row never moves
+			// or changes it (a key linked before naober checked the client).
+			return "", r.problem(rec.Line, "bsn", exchange.MaskBSN(row.BSN), "de voorziening van deze sleutel hoort in naober bij een andere cliënt; controleer het BSN"), nil
+		}
+		if err == nil {
 			if other != "" && other != k.record {
 				return "", r.problem(rec.Line, "toewijzingnummer", row.Toewijzingnummer, "dit toewijzingnummer hoort in naober al bij een andere voorziening van deze cliënt"), nil
 			}

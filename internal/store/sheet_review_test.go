@@ -48,3 +48,27 @@ func TestSheetProvisionNumberOfAnotherClient(t *testing.T) {
 		}
 	})
 }
+
+// A key whose provision belongs to another client does not let a row move
+// or change that provision: the row is rejected (issue 5, #8).
+func TestSheetProvisionKeyOfAnotherClient(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := shSetup(t, s)
+		pers := shPersonsHeader + shBSN(3) + ";Anna;;Smit;01-04-1975;V;7941AB;1;;\n" + shBSN(4) + ";Bram;;Bos;02-04-1975;M;7942CD;2;;\n"
+		if rep := shImport(t, s, f.beheer, exchange.KindPersons, pers, nil); rep.Created != 2 {
+			t.Fatalf("persons: %+v", rep)
+		}
+		const head = "BSN;Beschikkingsnummer;Wet;Productcategorie;Ingangsdatum;Omvang;Eenheid;Frequentie;Tarief\n"
+		if rep := shImport(t, s, f.beheer, exchange.KindProvisions, head+shBSN(3)+";B-9;Wmo;02;05-01-2026;3;04;2;68,50\n", nil); rep.Created != 1 {
+			t.Fatalf("first: %+v", rep)
+		}
+		before, _ := s.SheetQuery(ctx, "SELECT person_id || ' ' || CAST(volume AS TEXT) FROM provisions WHERE toewijzingnummer = 'B-9'")
+		rep := shImport(t, s, f.beheer, exchange.KindProvisions, head+shBSN(4)+";B-9;Wmo;02;05-01-2026;5;04;2;68,50\n", nil)
+		if rep.Saved || rep.Rejected != 1 || rep.Updated != 0 {
+			t.Fatalf("row with another client's key: %+v", rep)
+		}
+		if after, _ := s.SheetQuery(ctx, "SELECT person_id || ' ' || CAST(volume AS TEXT) FROM provisions WHERE toewijzingnummer = 'B-9'"); after != before {
+			t.Fatalf("provision changed: %q → %q", before, after)
+		}
+	})
+}
