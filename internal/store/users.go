@@ -53,6 +53,8 @@ type User struct {
 	Disabled     bool         `json:"geblokkeerd"`
 	Created      time.Time    `json:"aangemaakt"`
 	Grants       []auth.Grant `json:"rollen"`
+	// Wijken a wijkcoordinator answers for (filled by Users).
+	Wijken []string `json:"wijken,omitempty"`
 }
 
 // NormalizeEmail lower-cases and trims an address.
@@ -201,6 +203,23 @@ func (s *Store) Users(ctx context.Context, gemeenten []string) ([]User, error) {
 					out[i].Grants = append(out[i].Grants, g)
 				}
 			}
+		}
+		ph, args := in(gemeenten)
+		ws, err := s.query(ctx, "SELECT wijk FROM coordinator_wijken WHERE user_id = ? AND gemeente IN ("+ph+") ORDER BY wijk", append([]any{out[i].ID}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for ws.Next() {
+			var w string
+			if err := ws.Scan(&w); err != nil {
+				ws.Close()
+				return nil, err
+			}
+			out[i].Wijken = append(out[i].Wijken, w)
+		}
+		ws.Close()
+		if err := ws.Err(); err != nil {
+			return nil, classify(err)
 		}
 	}
 	return out, nil

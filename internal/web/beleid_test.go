@@ -156,7 +156,17 @@ func TestNoPersonalDataForBeleidOrOtherGemeente(t *testing.T) {
 	if len(personal) < 40 {
 		t.Fatalf("only %d routes to try", len(personal))
 	}
-	for _, who := range []struct{ email, password string }{{pwd[auth.Beleid].Email, pwd[auth.Beleid].Password}, {"r@apeldoorn.nl", "apeldoorn-wachtwoord"}} {
+	// A verified resident of a Meppel wijk (issue 6) is no professional either.
+	// Their own address (on /mijn) may share a postcode with a household.
+	if len(sum.Residents) == 0 {
+		t.Fatal("the demo has no residents")
+	}
+	res0, err := st.ResidentByUserID(ctx, sum.Residents[0].UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []struct{ email, password, own string }{{pwd[auth.Beleid].Email, pwd[auth.Beleid].Password, ""}, {"r@apeldoorn.nl", "apeldoorn-wachtwoord", ""},
+		{sum.Residents[0].Email, sum.ResidentPassword, people.FormatPostcode(res0.Postcode)}} {
 		c := login(who.email, who.password)
 		for _, path := range personal {
 			res, err := c.Get(srv.URL + fill(path))
@@ -166,7 +176,7 @@ func TestNoPersonalDataForBeleidOrOtherGemeente(t *testing.T) {
 			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
 			for sec := range secrets {
-				if strings.Contains(string(body), sec) {
+				if sec != who.own && strings.Contains(string(body), sec) {
 					t.Errorf("%s: %s (%d) shows %q", who.email, fill(path), res.StatusCode, sec)
 					break
 				}

@@ -34,6 +34,50 @@ func (s *Server) routesResidents(r *router) {
 	r.page("GET /mijn/verwijderen", s.deleteAccountForm)
 	r.page("POST /mijn/verwijderen", s.deleteAccount)
 	r.page("GET /beheer/outbox", s.outboxPage)
+	r.page("POST /beheer/gebruikers/wijken", s.setCoordinatorWijken)
+}
+
+// setCoordinatorWijken gives a wijkcoordinator the wijken they answer for.
+func (s *Server) setCoordinatorWijken(w http.ResponseWriter, r *http.Request) error {
+	p, err := need(r)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"coordinator": strings.TrimSpace(r.PostFormValue("coordinator")), "wijk-gemeente": r.PostFormValue("gemeente"), "wijken": r.PostFormValue("wijken")}
+	gm := form["wijk-gemeente"]
+	var fe people.FieldErrors
+	if !p.Can(auth.ManageUsers, gm) {
+		return errs.E(errs.Forbidden, "Alleen beheerders van de gemeente kunnen wijken toewijzen.")
+	}
+	var wijken []string
+	for _, c := range strings.FieldsFunc(strings.ToUpper(form["wijken"]), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		wk, ok := s.Atlas.Wijk(c)
+		if !ok || wk.Gemeente != gm {
+			fe.Add("wijken", c+" is geen wijkcode van "+gm)
+			break
+		}
+		wijken = append(wijken, c)
+	}
+	u, err := s.Store.UserByEmail(r.Context(), form["coordinator"])
+	switch {
+	case errs.Is(err, errs.NotFound):
+		fe.Add("coordinator", "er is geen gebruiker met dit e-mailadres")
+	case err != nil:
+		return err
+	}
+	if len(fe) == 0 {
+		err = s.Store.SetCoordinatorWijken(r.Context(), u.ID, gm, wijken)
+		if f, ok := people.AsFieldErrors(err); ok {
+			fe = append(fe, f...)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(fe) > 0 {
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, page{Form: form, Errors: fe})
+	}
+	s.Log.Info("coordinator wijken set", "by", p.UserID, "gemeente", gm, "wijken", len(wijken))
+	return s.renderUsers(w, r, 200, page{Form: map[string]string{}, Notice: fmt.Sprintf("%s heeft nu %d wijk(en) in %s.", u.Email, len(wijken), gm)})
 }
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {

@@ -183,3 +183,34 @@ func TestSignUpRateLimitAndProfessionals(t *testing.T) {
 func auditFilter(gemeente, recordType string) audit.Filter {
 	return audit.Filter{Gemeenten: []string{gemeente}, RecordType: recordType}
 }
+
+func TestBeheerAssignsCoordinatorWijken(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	e.user("coord@meppel.nl", auth.Grant{Gemeente: "GM0119", Role: auth.Wijkcoordinator})
+	b := e.browser()
+	e.login(b, "beheer@meppel.nl", pw)
+	code, body, _ := submit(t, b, e.srv.URL+"/beheer/gebruikers/wijken", url.Values{"coordinator": {"coord@meppel.nl"}, "gemeente": {"GM0119"}, "wijken": {"WK020001"}})
+	if code != 422 || !strings.Contains(body, `id="wijken-fout"`) {
+		t.Fatalf("wijk of another gemeente: %d", code)
+	}
+	code, body, _ = submit(t, b, e.srv.URL+"/beheer/gebruikers/wijken", url.Values{"coordinator": {"regisseur@meppel.nl"}, "gemeente": {"GM0119"}, "wijken": {"WK011901"}})
+	if code != 422 || !strings.Contains(body, `id="wijken-fout"`) {
+		t.Fatalf("user without the role: %d", code)
+	}
+	code, body, _ = submit(t, b, e.srv.URL+"/beheer/gebruikers/wijken", url.Values{"coordinator": {"coord@meppel.nl"}, "gemeente": {"GM0119"}, "wijken": {"wk011901, WK011902"}})
+	if code != 200 || !strings.Contains(body, "(WK011901)") || !strings.Contains(body, "(WK011902)") {
+		t.Fatalf("assign: %d", code)
+	}
+	u, _ := e.st.UserByEmail(ctx, "coord@meppel.nl")
+	p, err := e.st.Principal(ctx, u.ID)
+	if err != nil || !p.CoordinatorOf("GM0119", "WK011902") {
+		t.Fatalf("principal %+v %v", p, err)
+	}
+	// Beheer of another gemeente may not.
+	e.user("beheer@apeldoorn.nl", auth.Grant{Gemeente: "GM0200", Role: auth.Beheer})
+	o := e.browser()
+	e.login(o, "beheer@apeldoorn.nl", pw)
+	if code, _, _ := submit(t, o, e.srv.URL+"/beheer/gebruikers/wijken", url.Values{"coordinator": {"coord@meppel.nl"}, "gemeente": {"GM0119"}, "wijken": {""}}); code != 403 {
+		t.Fatalf("other beheer: %d", code)
+	}
+}
