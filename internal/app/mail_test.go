@@ -104,7 +104,9 @@ func TestServeSendsOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = st.CreateResident(ctx, store.NewResident{Email: "anna@voorbeeld.nl", DisplayName: "Anna", Postcode: "7941AB", Huisnummer: 2, Password: "een heel lang wachtwoord",
-		VerifyMail: func(tok string) store.Mail { return store.Mail{Kind: "verify", Subject: "Bevestig", Body: "code " + tok} }})
+		VerifyMail: func(tok string) store.Mail {
+			return store.Mail{Kind: "verify", Subject: "Bevestig", Body: "code " + tok}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
