@@ -202,10 +202,14 @@ type applier struct {
 	newProvs []any
 }
 
-// one applies a message under a savepoint; on any error the savepoint is
-// rolled back (with the monitor changes queued after it) and the error
-// returned: exchange.Problems for bad content, anything else for a failing
-// database.
+// one applies a message under a savepoint. Checks that write nothing come
+// first (no message, another gemeente's message, one imported before). On
+// an error, or a duplicate found while recording, the savepoint is rolled
+// back with what the message queued after it (monitor changes, audit
+// records, cached lookups, new provisions). The error returned is
+// exchange.Problems for content naober refuses (field errors are turned
+// into problems); any other error is returned as it is, and ApplyMessages
+// fails the whole batch on it.
 func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, error) {
 	m := x.Message
 	res := exchange.Result{File: x.File}
@@ -256,8 +260,9 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 		ap.cache.msgs[msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)] = true
 	}
 	if err != nil {
-		// A database error that is about this message's data (a check
-		// failed) refuses the message; an unavailable database fails the batch.
+		// Problems and field errors refuse this message; any other error
+		// (a database error, also a failed constraint on this message's
+		// data, or a cancelled context) fails the batch.
 		var ps exchange.Problems
 		if errors.As(err, &ps) || errs.KindOf(classify(err)) == errs.Unavailable || ctx.Err() != nil {
 			return exchange.Result{File: x.File, Message: res.Message}, err
