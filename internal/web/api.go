@@ -46,6 +46,16 @@ type meResponse struct {
 	Email  string       `json:"email"`
 	Naam   string       `json:"naam"`
 	Rollen []auth.Grant `json:"rollen"`
+	// Bewoner is set for a resident's account; Wijken for a wijkcoordinator.
+	Bewoner *meResident `json:"bewoner,omitempty"`
+	Wijken  []string    `json:"wijken,omitempty"`
+}
+
+type meResident struct {
+	Gemeente  string `json:"gemeente"`
+	Wijk      string `json:"wijk"`
+	Naam      string `json:"naam"`
+	Bevestigd bool   `json:"bevestigd"`
 }
 
 type idResponse struct {
@@ -131,7 +141,11 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, meResponse{ID: p.UserID, Email: p.Email, Naam: p.Name, Rollen: nonNil(p.Grants)})
+	me := meResponse{ID: p.UserID, Email: p.Email, Naam: p.Name, Rollen: nonNil(p.Grants), Wijken: p.Wijken}
+	if r := p.Resident; r != nil {
+		me.Bewoner = &meResident{Gemeente: r.Gemeente, Wijk: r.Wijk, Naam: r.DisplayName, Bevestigd: r.Verified}
+	}
+	return writeJSON(w, 200, me)
 }
 
 func (s *Server) apiHouseholds(w http.ResponseWriter, r *http.Request) error {

@@ -178,6 +178,10 @@ func TestSignUpRateLimitAndProfessionals(t *testing.T) {
 	if code, body := get(t, r, e.srv.URL+"/mijn"); code != 200 || !strings.Contains(body, "Bert") || !strings.Contains(body, "(bevestigd)") {
 		t.Fatalf("mijn: %d", code)
 	}
+	code, body := get(t, r, e.srv.URL+"/api/v1/me")
+	if code != 200 || !strings.Contains(body, `"bewoner":{"gemeente":"GM0119","wijk":"WK011901","naam":"Bert","bevestigd":true}`) || !strings.Contains(body, `"rollen":[]`) {
+		t.Fatalf("me: %d %s", code, body)
+	}
 }
 
 func auditFilter(gemeente, recordType string) audit.Filter {
