@@ -236,8 +236,12 @@ func (s *Store) ProposeProject(ctx context.Context, a Actor, budgetID string, p 
 // wijk with a confirmed e-mail address, read from the database (not from
 // the session, which may be older than a move or a deletion).
 func (s *Store) verifiedResident(ctx context.Context, tx *Tx, userID string, b participation.Budget) (bool, error) {
+	qr := s.queryRow
+	if tx != nil {
+		qr = tx.QueryRow
+	}
 	var n int
-	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM residents r JOIN users u ON u.id = r.user_id
+	err := qr(ctx, `SELECT COUNT(*) FROM residents r JOIN users u ON u.id = r.user_id
 		WHERE r.user_id = ? AND r.gemeente = ? AND r.wijk = ? AND r.verified_at IS NOT NULL AND u.disabled = 0`,
 		userID, b.Gemeente, b.Wijk).Scan(&n)
 	return n > 0, err
@@ -697,3 +701,17 @@ func (s *Store) PublishWijkbudget(ctx context.Context, a Actor, budgetID string)
 func (s *Store) winnersOnAgenda(ctx context.Context, tx *Tx, a Actor, b participation.Budget, winners []participation.Tally) error {
 	return nil
 }
+
+// MayVote reports whether the user may vote in the vote (a verified
+// resident of its wijk), for pages that offer the ballot form; CastBallot
+// checks again.
+func (s *Store) MayVote(ctx context.Context, p *auth.Principal, b participation.Budget) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	ok, err := s.verifiedResident(ctx, nil, p.UserID, b)
+	return ok, classify(err)
+}
+
+// VotingOpen reports whether the vote takes ballots now, by the store's clock.
+func (s *Store) VotingOpen(b participation.Budget) bool { return b.VotingOpen(s.now()) }

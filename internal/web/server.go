@@ -94,6 +94,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.routesCasework(rt)
 	s.routesMonitor(rt)
 	s.routesExchange(rt)
+	s.routesVote(rt)
 	s.routes = rt
 	if s.openAPIDoc, err = buildOpenAPI(rt.api); err != nil {
 		return nil, err
