@@ -484,3 +484,67 @@ func (s *Store) ResidentsInWijk(ctx context.Context, wijk string) (int, error) {
 	err := s.queryRow(ctx, "SELECT COUNT(*) FROM residents WHERE wijk = ? AND verified_at IS NOT NULL", wijk).Scan(&n)
 	return n, classify(err)
 }
+
+// ResetTTL is how long a link to set a new password works.
+const ResetTTL = time.Hour
+
+// NewResetToken makes a link to set a new password for the resident with
+// this e-mail address and queues the mail in the same transaction. An
+// unknown address, or an account with roles (beheer resets those), gives
+// false and no error, so the page can answer the same either way.
+func (s *Store) NewResetToken(ctx context.Context, email string, mail func(token string) Mail) (bool, error) {
+	sent := false
+	err := s.Tx(ctx, func(tx *Tx) error {
+		var userID, gemeente string
+		err := tx.QueryRow(ctx, `SELECT u.id, r.gemeente FROM users u JOIN residents r ON r.user_id = u.id
+			WHERE u.email = ? AND u.disabled = 0 AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id)`, NormalizeEmail(email)).Scan(&userID, &gemeente)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		tok, err := s.newEmailToken(ctx, tx, userID, TokenReset, ResetTTL)
+		if err != nil {
+			return err
+		}
+		m := mail(tok)
+		m.Gemeente, m.UserID, m.To, m.Digest = gemeente, userID, NormalizeEmail(email), false
+		sent = true
+		return s.Enqueue(ctx, tx, m)
+	})
+	return sent, err
+}
+
+// ResetPassword uses a reset link: the new password hash is set, every
+// session ends, and the address counts as confirmed (the link reached it).
+func (s *Store) ResetPassword(ctx context.Context, token, hash string) error {
+	return s.Tx(ctx, func(tx *Tx) error {
+		var userID string
+		var exp time.Time
+		var used sql.NullString
+		err := tx.QueryRow(ctx, "SELECT user_id, expires_at, CAST(used_at AS TEXT) FROM email_tokens WHERE token_hash = ? AND purpose = ?",
+			secret.TokenHash(token), TokenReset).Scan(&userID, timeCol{&exp}, &used)
+		if err == sql.ErrNoRows || (err == nil && (used.Valid || s.now().After(exp))) {
+			return errs.E(errs.Invalid, "Deze link werkt niet (meer). Vraag een nieuwe link aan.")
+		}
+		if err != nil {
+			return err
+		}
+		now := s.ts(s.now())
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{"UPDATE email_tokens SET used_at = ? WHERE token_hash = ?", []any{now, secret.TokenHash(token)}},
+			{"UPDATE users SET password_hash = ? WHERE id = ?", []any{hash, userID}},
+			{"DELETE FROM sessions WHERE user_id = ?", []any{userID}},
+			{"UPDATE residents SET verified_at = ? WHERE user_id = ? AND verified_at IS NULL", []any{now, userID}},
+		} {
+			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

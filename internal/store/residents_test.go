@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -184,6 +185,52 @@ func TestCoordinatorWijken(t *testing.T) {
 		// A professional's account is not deleted through the residents' path.
 		if err := s.DeleteResident(ctx, u.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("delete professional: %v", err)
+		}
+	})
+}
+
+func TestResidentPasswordReset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		p := storetest.Resident(t, s, "WK011901", "Anna")
+		sess, err := s.CreateSession(ctx, p.UserID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok string
+		mail := func(tk string) store.Mail {
+			tok = tk
+			return store.Mail{Kind: "reset", Subject: "Nieuw wachtwoord", Body: tk}
+		}
+		if ok, err := s.NewResetToken(ctx, "onbekend@voorbeeld.nl", mail); ok || err != nil {
+			t.Fatalf("unknown address: %v %v", ok, err)
+		}
+		// A professional's account is not reset this way.
+		u := &store.User{Email: "r@meppel.nl", Grants: []auth.Grant{{Gemeente: "GM0119", Role: auth.Regisseur}}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.NewResetToken(ctx, "r@meppel.nl", mail); ok || err != nil {
+			t.Fatalf("professional: %v %v", ok, err)
+		}
+		if ok, err := s.NewResetToken(ctx, strings.ToUpper(p.Email), mail); !ok || err != nil || tok == "" {
+			t.Fatalf("resident: %v %v", ok, err)
+		}
+		if err := s.At(time.Now().Add(store.ResetTTL+time.Minute)).ResetPassword(ctx, tok, "x"); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("expired: %v", err)
+		}
+		hash, _ := auth.HashPassword("een nieuw lang wachtwoord")
+		if err := s.ResetPassword(ctx, tok, hash); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResetPassword(ctx, tok, hash); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("used twice: %v", err)
+		}
+		if _, err := s.SessionPrincipal(ctx, sess); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("old session: %v", err)
+		}
+		got, _ := s.UserByID(ctx, p.UserID)
+		if !auth.VerifyPassword(got.PasswordHash, "een nieuw lang wachtwoord") {
+			t.Fatal("new password not set")
 		}
 	})
 }

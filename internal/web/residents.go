@@ -35,6 +35,69 @@ func (s *Server) routesResidents(r *router) {
 	r.page("POST /mijn/verwijderen", s.deleteAccount)
 	r.page("GET /beheer/outbox", s.outboxPage)
 	r.page("POST /beheer/gebruikers/wijken", s.setCoordinatorWijken)
+	r.page("GET /wachtwoord-vergeten", s.forgotForm)
+	r.page("POST /wachtwoord-vergeten", s.forgot)
+	r.page("GET /wachtwoord-nieuw", s.resetForm)
+	r.page("POST /wachtwoord-nieuw", s.reset)
+}
+
+type resetData struct {
+	Code string
+	Sent bool
+	Done bool
+}
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
+	s.renderPage(w, r, 200, "password_reset", page{Title: "Wachtwoord vergeten", Form: map[string]string{}})
+	return nil
+}
+
+// forgot sends a link to set a new password. The answer is the same
+// whether or not the address has an account.
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
+	email := store.NormalizeEmail(r.PostFormValue("email"))
+	if err := s.throttled(w, "vergeten:"+clientIP(r)); err != nil {
+		s.renderPage(w, r, http.StatusTooManyRequests, "password_reset", page{Title: "Wachtwoord vergeten", Form: map[string]string{"email": email},
+			Errors: people.FieldErrors{{Field: "email", Message: errs.Message(err)}}})
+		return nil
+	}
+	base := s.publicURL(r)
+	_, err := s.Store.NewResetToken(r.Context(), email, func(token string) store.Mail {
+		link := base + "/wachtwoord-nieuw?code=" + url.QueryEscape(token)
+		return store.Mail{Kind: "reset", Subject: "Een nieuw wachtwoord voor naober",
+			Body: "Hallo,\n\nU vroeg om een nieuw wachtwoord voor uw account op naober. Klik op de link hieronder en kies een nieuw wachtwoord.\n\n" +
+				link + "\n\nDe link werkt een uur. Vroeg u niet om een nieuw wachtwoord? Dan hoeft u niets te doen; uw wachtwoord blijft hetzelfde.\n"}
+	})
+	if err != nil {
+		return err
+	}
+	s.renderPage(w, r, 200, "password_reset", page{Title: "Wachtwoord vergeten", Data: resetData{Sent: true}})
+	return nil
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
+	s.renderPage(w, r, 200, "password_reset", page{Title: "Nieuw wachtwoord", Data: resetData{Code: r.URL.Query().Get("code")}})
+	return nil
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
+	if err := s.throttled(w, "nieuw-wachtwoord:"+clientIP(r)); err != nil {
+		return err
+	}
+	code := r.PostFormValue("code")
+	hash, err := auth.HashPassword(r.PostFormValue("wachtwoord"))
+	if err != nil {
+		s.renderPage(w, r, http.StatusUnprocessableEntity, "password_reset", page{Title: "Nieuw wachtwoord", Data: resetData{Code: code},
+			Errors: people.FieldErrors{{Field: "wachtwoord", Message: err.Error()}}})
+		return nil
+	}
+	if err := s.Store.ResetPassword(r.Context(), code, hash); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w)
+	r = r.WithContext(context.WithValue(r.Context(), principalKey, (*auth.Principal)(nil)))
+	s.renderPage(w, r, 200, "password_reset", page{Title: "Nieuw wachtwoord", Data: resetData{Done: true}})
+	return nil
 }
 
 // setCoordinatorWijken gives a wijkcoordinator the wijken they answer for.

@@ -218,3 +218,39 @@ func TestBeheerAssignsCoordinatorWijken(t *testing.T) {
 		t.Fatalf("other beheer: %d", code)
 	}
 }
+
+func TestResidentPasswordResetOverHTTP(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	anna := storetest.Resident(t, e.st, "WK011901", "Anna")
+	c := e.browser()
+	if code, body := get(t, c, e.srv.URL+"/inloggen"); code != 200 || !strings.Contains(body, `href="/wachtwoord-vergeten"`) {
+		t.Fatalf("login page: %d", code)
+	}
+	// Known and unknown addresses get the same answer.
+	_, known, _ := submit(t, c, e.srv.URL+"/wachtwoord-vergeten", url.Values{"email": {anna.Email}})
+	_, unknown, _ := submit(t, c, e.srv.URL+"/wachtwoord-vergeten", url.Values{"email": {"niemand@voorbeeld.nl"}})
+	if !strings.Contains(known, "Kijk in uw e-mail") || known != unknown {
+		t.Fatal("the answer tells whether an account exists")
+	}
+	ms, err := e.st.DueMail(ctx, 10, 8, 0)
+	if err != nil || len(ms) != 1 || ms[0].To != anna.Email {
+		t.Fatalf("reset mail: %+v %v", ms, err)
+	}
+	link := regexp.MustCompile(`http://\S+/wachtwoord-nieuw\?code=\S+`).FindString(ms[0].Body)
+	u, err := url.Parse(link)
+	if err != nil || link == "" {
+		t.Fatalf("link %q", link)
+	}
+	if code, body := get(t, c, e.srv.URL+u.RequestURI()); code != 200 || !strings.Contains(body, `name="code"`) {
+		t.Fatalf("reset form: %d", code)
+	}
+	if code, body, _ := submit(t, c, e.srv.URL+"/wachtwoord-nieuw", url.Values{"code": {u.Query().Get("code")}, "wachtwoord": {"kort"}}); code != 422 || !strings.Contains(body, `id="wachtwoord-fout"`) {
+		t.Fatalf("short password: %d", code)
+	}
+	if code, body, _ := submit(t, c, e.srv.URL+"/wachtwoord-nieuw", url.Values{"code": {u.Query().Get("code")}, "wachtwoord": {"een nieuw lang wachtwoord"}}); code != 200 || !strings.Contains(body, "is veranderd") {
+		t.Fatalf("reset: %d", code)
+	}
+	if res := e.login(e.browser(), anna.Email, "een nieuw lang wachtwoord"); res.StatusCode != 303 {
+		t.Fatalf("login with the new password: %d", res.StatusCode)
+	}
+}
