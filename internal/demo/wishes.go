@@ -120,8 +120,9 @@ func (WishesStep) Run(ctx context.Context, w *World, st *store.Store) error {
 			}
 			made = append(made, posted{x, when})
 		}
-		// Every other resident supports some wishes of others.
-		for _, res := range residents {
+		// The residents support some wishes of others; the first resident
+		// of a wijk supports none yet, so a visitor of the demo can.
+		for _, res := range residents[1:] {
 			for _, m := range made {
 				if m.wish.AuthorID == res.UserID || r.IntN(3) == 0 {
 					continue
