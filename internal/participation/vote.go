@@ -212,6 +212,8 @@ type Project struct {
 	// Filled in when the result is published.
 	Votes  int  `json:"stemmen"`
 	Winner bool `json:"gekozen"`
+	// AgendaItemID is the wijkagenda item a winning project became.
+	AgendaItemID string `json:"agendapunt_id,omitempty"`
 
 	ProposedBy string    `json:"-"`
 	CreatedAt  time.Time `json:"aangemaakt"`

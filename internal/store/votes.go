@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"naober.nl/naober/internal/audit"
 	"naober.nl/naober/internal/auth"
@@ -36,14 +38,14 @@ func scanWijkbudget(sc interface{ Scan(...any) error }) (participation.Budget, e
 }
 
 const wbProjectCols = `id, budget_id, title, description, cost_cents, review, reason, reviewed_cost_cents, votes, winner,
-	COALESCE(proposed_by, ''), created_at`
+	COALESCE(agenda_item_id, ''), COALESCE(proposed_by, ''), created_at`
 
 func scanWbProject(sc interface{ Scan(...any) error }) (participation.Project, error) {
 	var p participation.Project
 	var cost, rcost int64
 	var winner int
 	err := sc.Scan(&p.ID, &p.BudgetID, &p.Title, &p.Description, &cost, &p.Review, &p.Reason, &rcost, &p.Votes, &winner,
-		&p.ProposedBy, timeCol{&p.CreatedAt})
+		&p.AgendaItemID, &p.ProposedBy, timeCol{&p.CreatedAt})
 	p.Cost, p.ReviewedCost, p.Winner = casework.Cents(cost), casework.Cents(rcost), winner != 0
 	return p, err
 }
@@ -697,8 +699,46 @@ func (s *Store) PublishWijkbudget(ctx context.Context, a Actor, budgetID string)
 	return res, err
 }
 
-// winnersOnAgenda puts the winning projects on the wijkagenda.
+// winnersOnAgenda puts the winning projects on the wijkagenda, in the
+// publishing transaction: an item per project (origin wijkbudget, status
+// gepland, the project's cost as its budget, the gemeente as owner) with a
+// line in its public history, and the item's id kept with the project.
 func (s *Store) winnersOnAgenda(ctx context.Context, tx *Tx, a Actor, b participation.Budget, winners []participation.Tally) error {
+	var naam string
+	if err := tx.QueryRow(ctx, "SELECT naam FROM tenants WHERE gemeente = ?", b.Gemeente).Scan(&naam); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	for _, w := range winners {
+		title := w.Project.Title
+		if utf8.RuneCountInString(title) < participation.TitleMin {
+			title = "Wijkbudget: " + title
+		}
+		note := fmt.Sprintf("\n\nGekozen met %d stemmen in de stemming %q over het wijkbudget.", w.Votes, b.Title)
+		desc := w.Project.Description
+		if r := []rune(desc); len(r)+utf8.RuneCountInString(note) > participation.TextMax {
+			desc = string(r[:participation.TextMax-utf8.RuneCountInString(note)])
+		}
+		it := participation.AgendaItem{ID: secret.ID(), Gemeente: b.Gemeente, Wijk: b.Wijk, Title: title, Description: desc + note,
+			Owner: "Gemeente " + naam, Status: participation.AgendaGepland, Budget: w.Cost, Origin: participation.OriginWijkbudget}
+		if err := it.Validate(); err != nil {
+			return fmt.Errorf("agenda item for project %s: %w", w.Project.ID, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO agenda_items (id, gemeente, wijk, title, description, owner, status, budget_cents, origin, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, it.ID, it.Gemeente, it.Wijk, it.Title, it.Description, it.Owner, string(it.Status), int64(it.Budget),
+			string(it.Origin), a.P.UserID, s.ts(now), s.ts(now)); err != nil {
+			return err
+		}
+		if err := s.agendaEvent(ctx, tx, a, it.ID, "aangemaakt", "Op de wijkagenda gezet (gekozen in de stemming over het wijkbudget). Trekker: "+it.Owner+"."); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE wijkbudget_projects SET agenda_item_id = ? WHERE id = ?", it.ID, w.Project.ID); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, auth.ManageWijkbudget, audit.Create, b.Gemeente, "agendapunt", it.ID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -295,6 +295,25 @@ func TestWijkbudgetVoteFromProposalToPublishedResult(t *testing.T) {
 		if _, err := s.PublishWijkbudget(ctx, f.beleid, b.ID); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("published twice: %v", err)
 		}
+		// The winners are on the wijkagenda, with their cost as budget.
+		items, err := s.Agenda(ctx, "WK011901")
+		if err != nil {
+			t.Fatal(err)
+		}
+		onAgenda := map[string]casework.Cents{}
+		for _, it := range items {
+			if it.Origin == participation.OriginWijkbudget {
+				onAgenda[it.Title] = it.Budget
+			}
+		}
+		if len(onAgenda) != 2 || onAgenda["Project b"] != 500000 || onAgenda["Project c"] != 300000 {
+			t.Fatalf("agenda: %v", onAgenda)
+		}
+		for _, p := range ps {
+			if p.Winner != (p.AgendaItemID != "") {
+				t.Fatalf("%s: winner %v, agenda item %q", p.Title, p.Winner, p.AgendaItemID)
+			}
+		}
 	})
 }
 

@@ -220,7 +220,7 @@ func TestWijkbudgetVoteThroughTheWeb(t *testing.T) {
 			t.Fatalf("publish: %d", code)
 		}
 		code, body = get(t, e.browser(), voteURL)
-		if code != 200 || !strings.Contains(body, "Er zijn 2 stembiljetten geteld") || !strings.Contains(body, "komt op de wijkagenda") {
+		if code != 200 || !strings.Contains(body, "Er zijn 2 stembiljetten geteld") || !strings.Contains(body, `<a href="/wijk/WK011901/agenda/`) {
 			t.Fatalf("published result: %d", code)
 		}
 		code, body = e.api("GET", "/api/v1/wijkbudgets/"+id, "", "")
