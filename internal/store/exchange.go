@@ -114,9 +114,9 @@ func (s *Store) ApplyMessage(ctx context.Context, a Actor, gemeente, file string
 	return out[0].Result, out[0].Err
 }
 
-// ApplyMessages applies a batch of messages in one transaction with a
-// savepoint per message: a refused message rolls back alone, the others
-// commit together. The error is for the batch as a whole (the database
+// ApplyMessages applies a batch of messages in one transaction: a refused
+// message rolls back alone (a savepoint per message when one must be
+// rolled back, see errSafe), the others commit together. The error is for the batch as a whole (the database
 // failed, the actor may not import); then nothing is saved.
 func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in []ExchangeInput, opt ApplyOptions) ([]ExchangeOutcome, error) {
 	a, err := exchangeActor(a, gemeente)
@@ -145,10 +145,42 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 			s.w.ExecContext(ctx, q)
 		}
 	}
-	err = s.Tx(ctx, func(tx *Tx) error {
+	// First without a savepoint per message (see errSafe); a batch in
+	// which a message must be rolled back runs again with them.
+	err = s.applyBatch(ctx, a, gemeente, in, opt, out, false)
+	if errors.Is(err, errSafe) {
+		clear(out)
+		err = s.applyBatch(ctx, a, gemeente, in, opt, out, true)
+	}
+	if err == errDryRun {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// errSafe ends a batch that ran without savepoints when one of its
+// messages has to be rolled back after it wrote something: the
+// transaction is rolled back and the batch runs again with a savepoint per
+// message.
+//
+// A savepoint per message costs: SQLite copies every page a message
+// changes into the savepoint's journal first, which was a sixth of the
+// import's time. Refused messages are rare and mostly refused before they
+// write anything (their content is checked in Go first); those are
+// reported without a savepoint and the batch goes on.
+var errSafe = errors.New("exchange: batch needs savepoints")
+
+// applyBatch runs the batch in one transaction, filling out. safe: a
+// savepoint per message; else errSafe when a message that wrote something
+// fails.
+func (s *Store) applyBatch(ctx context.Context, a Actor, gemeente string, in []ExchangeInput, opt ApplyOptions, out []ExchangeOutcome, safe bool) error {
+	return s.Tx(ctx, func(tx *Tx) error {
 		x := newXTx(tx)
 		x.buffer = true
-		ap := &applier{s: s, tx: x, a: a, gm: gemeente, cache: newBatchCache()}
+		ap := &applier{s: s, tx: x, a: a, gm: gemeente, cache: newBatchCache(), safe: safe}
 		if err := ap.prefetch(ctx, in); err != nil {
 			return err
 		}
@@ -157,6 +189,9 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 				return err
 			}
 			res, err := ap.one(ctx, x)
+			if err == errSafe {
+				return err
+			}
 			if err != nil {
 				var ps exchange.Problems
 				if !errors.As(err, &ps) {
@@ -179,13 +214,6 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 		}
 		return x.flushChanges(ctx)
 	})
-	if err == errDryRun {
-		err = nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // applier applies messages inside one batch transaction.
@@ -197,6 +225,7 @@ type applier struct {
 	n     int             // savepoint counter
 	hh    map[string]bool // households queued for the monitor in this message
 	cache *batchCache     // what the batch knows of the database
+	safe  bool            // a savepoint per message (see errSafe)
 	// newProvs queues the arguments of a 301's new provisions
 	// (provisionCols each), inserted together by flushProvisions.
 	newProvs []any
@@ -230,10 +259,12 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 	}
 	ap.n++
 	const sp = "naober_bericht" // released after every message, so one name serves
-	if _, err := ap.tx.Exec(ctx, "SAVEPOINT "+sp); err != nil {
-		return res, err
+	if ap.safe {
+		if _, err := ap.tx.Exec(ctx, "SAVEPOINT "+sp); err != nil {
+			return res, err
+		}
 	}
-	nChanges, nAudits := len(ap.tx.changes), len(ap.tx.audits)
+	nChanges, nAudits, nWrites := len(ap.tx.changes), len(ap.tx.audits), ap.tx.writes
 	clear(ap.hh)
 	if ap.hh == nil {
 		ap.hh = map[string]bool{}
@@ -241,20 +272,33 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 	ap.cache.begin()
 	err := ap.apply(ctx, x, &res)
 	if err != nil || res.Duplicate {
+		if !ap.safe {
+			// Without a savepoint only a message that wrote nothing and
+			// was refused for its content (no database error: PostgreSQL
+			// aborts the transaction on one) can be undone here.
+			var ps exchange.Problems
+			if ap.tx.writes != nWrites || len(ap.newProvs) > 0 || !errors.As(err, &ps) {
+				return res, errSafe
+			}
+		}
 		ap.tx.changes = ap.tx.changes[:nChanges]
 		ap.tx.audits = ap.tx.audits[:nAudits]
 		ap.cache.rollback()
 		clear(ap.newProvs)
 		ap.newProvs = ap.newProvs[:0]
-		if _, rerr := ap.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
-			return res, rerr
+		if ap.safe {
+			if _, rerr := ap.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
+				return res, rerr
+			}
 		}
 		if res.Duplicate && err == nil {
 			res = exchange.Result{File: x.File, Message: res.Message, Duplicate: true}
 		}
 	}
-	if _, rerr := ap.tx.Exec(ctx, "RELEASE SAVEPOINT "+sp); rerr != nil {
-		return res, rerr
+	if ap.safe {
+		if _, rerr := ap.tx.Exec(ctx, "RELEASE SAVEPOINT "+sp); rerr != nil {
+			return res, rerr
+		}
 	}
 	if err == nil && !res.Duplicate {
 		ap.cache.msgs[msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)] = true

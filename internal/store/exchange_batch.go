@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"naober.nl/naober/internal/exchange"
@@ -236,24 +238,16 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 			}
 		}
 	}
-	const per = 500
 	// Messages imported already.
-	err := chunks(ids, per, func(part []string) error {
-		rows, err := tx.Query(ctx, "SELECT standaard, code, afzender, identificatie FROM exchange_messages WHERE gemeente = ? AND identificatie IN ("+placeholders(len(part))+")",
-			append([]any{gm}, anys(part)...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+	err := ap.lookup(ctx, "SELECT standaard, code, afzender, identificatie FROM exchange_messages WHERE gemeente = ? AND identificatie IN (%s)",
+		[]any{gm}, ids, func(rows *sql.Rows) error {
 			var std, code, afz, id string
 			if err := rows.Scan(&std, &code, &afz, &id); err != nil {
 				return err
 			}
 			c.msgs[msgKey(std, code, afz, id)] = true
-		}
-		return rows.Err()
-	})
+			return nil
+		})
 	if err != nil {
 		return err
 	}
@@ -262,14 +256,8 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 		c.persons[h] = cachedPerson{}
 	}
 	byID := map[string]string{} // person id -> hash
-	err = chunks(hashes, per, func(part []string) error {
-		rows, err := tx.Query(ctx, "SELECT bsn_hash, id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash IN ("+placeholders(len(part))+")",
-			append([]any{gm}, anys(part)...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+	err = ap.lookup(ctx, "SELECT bsn_hash, id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash IN (%s)",
+		[]any{gm}, hashes, func(rows *sql.Rows) error {
 			var h string
 			p := cachedPerson{found: true}
 			if err := rows.Scan(&h, &p.id, &p.voornamen, &p.tussen, &p.achternaam, &p.birth); err != nil {
@@ -277,9 +265,8 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 			}
 			c.persons[h] = p
 			byID[p.id] = h
-		}
-		return rows.Err()
-	})
+			return nil
+		})
 	if err != nil {
 		return err
 	}
@@ -287,27 +274,19 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 	for id := range byID {
 		pids = append(pids, id)
 	}
-	err = chunks(pids, per, func(part []string) error {
-		// Latest start first, as exchangePersonX picks.
-		rows, err := tx.Query(ctx, `SELECT person_id, household_id FROM household_members WHERE gemeente = ? AND (end_date IS NULL OR end_date > ?)
-			AND person_id IN (`+placeholders(len(part))+`) ORDER BY person_id, start_date DESC, household_id DESC`,
-			append([]any{gm, today}, anys(part)...)...)
-		if err != nil {
+	// Latest start first, as exchangePersonX picks.
+	err = ap.lookup(ctx, `SELECT person_id, household_id FROM household_members WHERE gemeente = ? AND (end_date IS NULL OR end_date > ?)
+		AND person_id IN (%s) ORDER BY person_id, start_date DESC, household_id DESC`, []any{gm, today}, pids, func(rows *sql.Rows) error {
+		var pid, hh string
+		if err := rows.Scan(&pid, &hh); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var pid, hh string
-			if err := rows.Scan(&pid, &hh); err != nil {
-				return err
-			}
-			h := byID[pid]
-			if p := c.persons[h]; p.household == "" {
-				p.household = hh
-				c.persons[h] = p
-			}
+		h := byID[pid]
+		if p := c.persons[h]; p.household == "" {
+			p.household = hh
+			c.persons[h] = p
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return err
@@ -317,23 +296,16 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 		for _, nr := range list {
 			c.provs[provKey(wet, nr)] = nil
 		}
-		err := chunks(list, per, func(part []string) error {
-			rows, err := tx.Query(ctx, "SELECT toewijzingnummer, id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer <> '' AND toewijzingnummer IN ("+
-				placeholders(len(part))+") ORDER BY toewijzingnummer, created_at, id", append([]any{gm, wet}, anys(part)...)...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
+		err := ap.lookup(ctx, "SELECT toewijzingnummer, id, person_id, household_id, status, werkelijke_start FROM provisions WHERE gemeente = ? AND wet = ? AND toewijzingnummer <> '' AND toewijzingnummer IN (%s) ORDER BY toewijzingnummer, created_at, id",
+			[]any{gm, wet}, list, func(rows *sql.Rows) error {
 				var nr string
 				var p provisionRef
 				if err := rows.Scan(&nr, &p.id, &p.person, &p.household, &p.status, &p.werkelijkeStart); err != nil {
 					return err
 				}
 				c.provs[provKey(wet, nr)] = append(c.provs[provKey(wet, nr)], p)
-			}
-			return rows.Err()
-		})
+				return nil
+			})
 		if err != nil {
 			return err
 		}
@@ -342,50 +314,110 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 	for _, a := range addrs {
 		c.addrs[a] = ""
 	}
-	err = chunks(addrs, per, func(part []addrKey) error {
-		args := []any{gm}
-		for _, a := range part {
-			args = append(args, a.postcode, a.huisnummer, a.toevoeging)
+	scanAddr := func(rows *sql.Rows) error {
+		var a addrKey
+		var id string
+		if err := rows.Scan(&a.postcode, &a.huisnummer, &a.toevoeging, &id); err != nil {
+			return err
 		}
-		// The number typed for PostgreSQL: VALUES would take it as text.
-		rows, err := tx.Query(ctx, "SELECT postcode, huisnummer, toevoeging, id FROM households WHERE gemeente = ? AND (postcode, huisnummer, toevoeging) IN (VALUES "+
-			strings.TrimSuffix(strings.Repeat("(?, CAST(? AS INTEGER), ?), ", len(part)), ", ")+") ORDER BY created_at DESC, id DESC", args...)
+		c.addrs[a] = id // the last row is the first made
+		return nil
+	}
+	if ap.s.dialect == SQLite && len(addrs) > 0 {
+		// One JSON array of [postcode, huisnummer, toevoeging] (see lookup).
+		list := make([][3]any, len(addrs))
+		for i, a := range addrs {
+			list[i] = [3]any{a.postcode, a.huisnummer, a.toevoeging}
+		}
+		js, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT postcode, huisnummer, toevoeging, id FROM households WHERE gemeente = ? AND (postcode, huisnummer, toevoeging) IN
+			(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)) ORDER BY created_at DESC, id DESC`, gm, string(js))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var a addrKey
-			var id string
-			if err := rows.Scan(&a.postcode, &a.huisnummer, &a.toevoeging, &id); err != nil {
+			if err := scanAddr(rows); err != nil {
 				return err
 			}
-			c.addrs[a] = id // the last row is the first made
 		}
-		return rows.Err()
-	})
-	if err != nil {
-		return err
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	} else {
+		err = chunks(addrs, 500, func(part []addrKey) error {
+			args := []any{gm}
+			for _, a := range part {
+				args = append(args, a.postcode, a.huisnummer, a.toevoeging)
+			}
+			// The number typed for PostgreSQL: VALUES would take it as text.
+			rows, err := tx.Query(ctx, "SELECT postcode, huisnummer, toevoeging, id FROM households WHERE gemeente = ? AND (postcode, huisnummer, toevoeging) IN (VALUES "+
+				strings.TrimSuffix(strings.Repeat("(?, CAST(? AS INTEGER), ?), ", len(part)), ", ")+") ORDER BY created_at DESC, id DESC", args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				if err := scanAddr(rows); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
 	}
 	// Postcode areas of the addresses.
 	for _, pc := range pcs {
 		c.areas[pc] = nil
 	}
-	return chunks(pcs, per, func(part []string) error {
-		rows, err := tx.Query(ctx, "SELECT postcode, huisnummer_van, huisnummer_tot, wijk, buurt, gemeente FROM postcode_areas WHERE postcode IN ("+placeholders(len(part))+")", anys(part)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+	return ap.lookup(ctx, "SELECT postcode, huisnummer_van, huisnummer_tot, wijk, buurt, gemeente FROM postcode_areas WHERE postcode IN (%s)",
+		nil, pcs, func(rows *sql.Rows) error {
 			var pc string
 			var a areaRow
 			if err := rows.Scan(&pc, &a.van, &a.tot, &a.wijk, &a.buurt, &a.gm); err != nil {
 				return err
 			}
 			c.areas[pc] = append(c.areas[pc], a)
+			return nil
+		})
+}
+
+// lookup runs q for all vals: q holds "IN (%s)" where the values go, and
+// takes args before them. On SQLite the values are one JSON array
+// (json_each), so the statement is small and the same for every batch; a
+// statement with hundreds of placeholders costs more to prepare than to
+// run. On PostgreSQL they are placeholders, 500 a statement.
+func (ap *applier) lookup(ctx context.Context, q string, args []any, vals []string, scan func(*sql.Rows) error) error {
+	run := func(q string, args []any) error {
+		rows, err := ap.tx.Tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
 		}
 		return rows.Err()
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	if ap.s.dialect == SQLite {
+		js, err := json.Marshal(vals)
+		if err != nil {
+			return err
+		}
+		return run(strings.Replace(q, "%s", "SELECT value FROM json_each(?)", 1), append(args[:len(args):len(args)], string(js)))
+	}
+	return chunks(vals, 500, func(part []string) error {
+		return run(strings.Replace(q, "%s", placeholders(len(part)), 1), append(args[:len(args):len(args)], anys(part)...))
 	})
 }
 

@@ -420,13 +420,27 @@ func TestExchangeBatchRollsBackOnlyTheBadMessage(t *testing.T) {
 		bad.Allocations[0].Nummer = "500001"
 		bad.Allocations[1].Nummer = "500002"
 		bad.Allocations[1].Einddatum = exD("2020-01-01")
-		in := []store.ExchangeInput{{File: "a.xml", Message: exJW301()}, {File: "bad.xml", Message: bad}, {File: "c.xml", Message: exJW323()}}
+		// A message refused after it wrote something: the 305 creates its
+		// client (unknown to naober) before it finds the category unknown.
+		late := exJW305()
+		late.ID = "11"
+		late.Ontvanger = "0384"
+		late.Client.BSN = "999900031"
+		late.Starts[0].Nummer = "600001"
+		late.Starts[0].Categorie = "99"
+		in := []store.ExchangeInput{{File: "a.xml", Message: exJW301()}, {File: "bad.xml", Message: bad}, {File: "c.xml", Message: exJW323()}, {File: "late.xml", Message: late}}
 		out, err := s.ApplyMessages(ctx, f.beheer, "GM0384", in, store.ApplyOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if out[0].Err != nil || out[0].Result.ProvisionsCreated != 2 || out[1].Err == nil || out[2].Err != nil || out[2].Result.ClaimsCreated != 4 {
 			t.Fatalf("batch: %+v", out)
+		}
+		if ps, ok := out[3].Err.(exchange.Problems); !ok || len(ps) != 1 || ps[0].Path != "/Bericht/Client/StartProducten/StartProduct[1]" || ps[0].File != "late.xml" {
+			t.Fatalf("late refusal: %+v", out[3])
+		}
+		if hits, err := s.FindByBSN(ctx, f.regisseur, "999900031"); err != nil || len(hits) != 0 {
+			t.Fatalf("late refused message's person: %+v %v", hits, err)
 		}
 		// The bad message's client (999900018) exists only through the 323,
 		// without the 301's name: the bad message left nothing behind.

@@ -19,6 +19,7 @@ type xtx struct {
 	cache  map[string]*sql.Stmt
 	buffer bool
 	audits []pendingAudit
+	writes int // statements run by Exec, to tell whether a message wrote
 }
 
 type pendingAudit struct {
@@ -43,6 +44,7 @@ func (x *xtx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 
 // Exec runs a prepared, cached statement.
 func (x *xtx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	x.writes++
 	st, err := x.stmt(ctx, q)
 	if err != nil {
 		return nil, err
