@@ -259,6 +259,8 @@ type Answer struct {
 	Text        string
 	ByName      string // shown publicly: the coordinator's name or "de gemeente"
 	At          time.Time
+	// Link is the wish's address for the e-mail to its followers (not stored).
+	Link string
 }
 
 // ValidateAnswer checks an answer against the gemeente's statuses: the

@@ -523,8 +523,54 @@ func (s *Store) AnswerWish(ctx context.Context, a Actor, id string, ans *partici
 			return err
 		}
 		ans.WishID, ans.ByName, ans.At = id, moderatorName(a.P), s.now().UTC()
-		return s.wishEvent(ctx, tx, id, "antwoord", ans.Status, ans.Text, a.P.UserID, ans.ByName)
+		if err := s.wishEvent(ctx, tx, id, "antwoord", ans.Status, ans.Text, a.P.UserID, ans.ByName); err != nil {
+			return err
+		}
+		return s.notifyFollowers(ctx, tx, id, gemeente, a.P.UserID, ans)
 	})
+}
+
+// notifyFollowers puts an e-mail about the answer in the outbox for every
+// follower of the wish (the author follows their own wish), as each
+// chose: at once, in the daily digest, or not at all.
+func (s *Store) notifyFollowers(ctx context.Context, tx *Tx, id, gemeente, except string, ans *participation.Answer) error {
+	var title string
+	if err := tx.QueryRow(ctx, `SELECT title FROM wishes WHERE id = ?`, id).Scan(&title); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT user_id FROM wish_follows WHERE wish_id = ? ORDER BY user_id`, id)
+	if err != nil {
+		return err
+	}
+	var users []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return err
+		}
+		if u != except {
+			users = append(users, u)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	body := "Er is een antwoord op de wens \"" + title + "\" die u volgt.\n\nStatus: " + ans.StatusLabel + "\n"
+	if ans.Text != "" {
+		body += "\n" + ans.Text + "\n"
+	}
+	if ans.Link != "" {
+		body += "\nLees de wens en het antwoord op " + ans.Link + "\n"
+	}
+	body += "\nU krijgt dit bericht omdat u deze wens volgt. Wilt u dit niet meer, kies dan bij de wens voor \"Niet meer volgen\".\n"
+	for _, u := range users {
+		if _, err := s.NotifyUser(ctx, tx, u, gemeente, "wens-antwoord", "Antwoord op de wens: "+title, body); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // moderate runs fn for a coordinator of the wish's wijk, with the audit record.
@@ -582,6 +628,88 @@ func (s *Store) SupportedIn(ctx context.Context, userID, wijk string) (map[strin
 			return nil, err
 		}
 		out[id] = true
+	}
+	return out, classify(rows.Err())
+}
+
+func init() {
+	RegisterResidentExport("wensen", exportWishes)
+}
+
+// wishExport is what the wensboom holds about one resident.
+type wishExport struct {
+	Wensen    []wishExportWish   `json:"geplaatste_wensen"`
+	Steunt    []wishExportRef    `json:"gesteunde_wensen"`
+	Volgt     []wishExportRef    `json:"gevolgde_wensen"`
+	Meldingen []wishExportReport `json:"meldingen"`
+}
+
+type wishExportWish struct {
+	ID        string    `json:"id"`
+	Wijk      string    `json:"wijk"`
+	Titel     string    `json:"titel"`
+	Tekst     string    `json:"tekst"`
+	Onderwerp string    `json:"onderwerp"`
+	Status    string    `json:"status"`
+	Geplaatst time.Time `json:"geplaatst_op"`
+}
+
+type wishExportRef struct {
+	ID    string    `json:"id"`
+	Titel string    `json:"titel"`
+	Sinds time.Time `json:"sinds"`
+}
+
+type wishExportReport struct {
+	WensID string    `json:"wens_id"`
+	Reden  string    `json:"reden"`
+	Op     time.Time `json:"gemeld_op"`
+}
+
+func exportWishes(ctx context.Context, s *Store, userID string) (any, error) {
+	out := wishExport{Wensen: []wishExportWish{}, Steunt: []wishExportRef{}, Volgt: []wishExportRef{}, Meldingen: []wishExportReport{}}
+	rows, err := s.query(ctx, `SELECT id, wijk, title, body, category, status, created_at FROM wishes WHERE author_id = ? ORDER BY created_at`, userID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var x wishExportWish
+		if err := rows.Scan(&x.ID, &x.Wijk, &x.Titel, &x.Tekst, &x.Onderwerp, &x.Status, timeCol{&x.Geplaatst}); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out.Wensen = append(out.Wensen, x)
+	}
+	rows.Close()
+	for _, part := range []struct {
+		table string
+		dst   *[]wishExportRef
+	}{{"wish_supports", &out.Steunt}, {"wish_follows", &out.Volgt}} {
+		rows, err := s.query(ctx, `SELECT w.id, w.title, x.created_at FROM `+part.table+` x JOIN wishes w ON w.id = x.wish_id WHERE x.user_id = ? ORDER BY x.created_at`, userID)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r wishExportRef
+			if err := rows.Scan(&r.ID, &r.Titel, timeCol{&r.Sinds}); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			*part.dst = append(*part.dst, r)
+		}
+		rows.Close()
+	}
+	rows, err = s.query(ctx, `SELECT wish_id, reason, created_at FROM wish_reports WHERE user_id = ? ORDER BY created_at`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r wishExportReport
+		if err := rows.Scan(&r.WensID, &r.Reden, timeCol{&r.Op}); err != nil {
+			return nil, err
+		}
+		out.Meldingen = append(out.Meldingen, r)
 	}
 	return out, classify(rows.Err())
 }

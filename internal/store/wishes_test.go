@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -115,6 +117,18 @@ func TestWishLifecycle(t *testing.T) {
 		}
 		if err := s.AnswerWish(ctx, coord, w.ID, &participation.Answer{Status: participation.StatusInBehandeling, Text: "We kijken waar het kan."}); err != nil {
 			t.Fatal(err)
+		}
+		// The followers (the author and Bram) get an e-mail in the outbox; the coordinator does not.
+		subjects, err := store.StringsForTest(ctx, s, `SELECT to_addr FROM outbox WHERE kind = 'wens-antwoord' ORDER BY to_addr`)
+		if err != nil || len(subjects) != 2 {
+			t.Fatalf("answer mails to %v, %v", subjects, err)
+		}
+		exp, err := s.ExportResident(ctx, bram.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(exp.Parts["wensen"]); !strings.Contains(string(b), `"gesteunde_wensen":[{"id":"`+w.ID) || !strings.Contains(string(b), "Dit is reclame") {
+			t.Fatalf("export %s", b)
 		}
 		if err := s.HideWish(ctx, coord, w.ID, "kort"); err == nil {
 			t.Fatal("hide without a real reason accepted")

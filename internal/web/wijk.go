@@ -470,7 +470,8 @@ func (s *Server) wishAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ans := participation.Answer{Status: r.PostFormValue("status"), Text: r.PostFormValue("antwoord")}
+	ans := participation.Answer{Status: r.PostFormValue("status"), Text: r.PostFormValue("antwoord"),
+		Link: s.publicURL(r) + "/wijk/" + wk.Code + "/wensen/" + r.PathValue("id")}
 	if err := s.Store.AnswerWish(r.Context(), moderatorActor(p), r.PathValue("id"), &ans); err != nil {
 		return s.wishFormError(w, r, err)
 	}
