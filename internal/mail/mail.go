@@ -187,7 +187,13 @@ type Outbox interface {
 	// SendDigest queues the bundle and marks the held messages as sent,
 	// in one transaction; it fails when another process bundled them.
 	SendDigest(ctx context.Context, d Digest, subject, body string) error
+	// PurgeMail deletes mail sent before the cutoff.
+	PurgeMail(ctx context.Context, before time.Time) (int, error)
 }
+
+// Keep is how long sent mail stays in the outbox (for beheer to check
+// delivery); after that it is deleted, addresses and all.
+const Keep = 30 * 24 * time.Hour
 
 // Sender delivers the outbox in the background.
 type Sender struct {
@@ -311,6 +317,10 @@ func (s *Sender) digests(ctx context.Context) error {
 	at := s.digestTime(s.Now())
 	if !s.lastDigest.Before(at) {
 		return nil
+	}
+	// Once a day, with the digest: forget mail sent long enough ago.
+	if _, err := s.Outbox.PurgeMail(ctx, s.Now().Add(-Keep)); err != nil {
+		return err
 	}
 	ds, err := s.Outbox.DueDigests(ctx, at)
 	if err != nil {

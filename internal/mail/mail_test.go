@@ -148,6 +148,10 @@ func TestSenderRetriesAndDigest(t *testing.T) {
 		if n, err := snd.Round(ctx); err != nil || n != 0 {
 			t.Fatalf("round after digest: %d %v", n, err)
 		}
+		// Sent mail is deleted after naomail.Keep.
+		if n, err := s.PurgeMail(ctx, time.Now().Add(time.Hour)); err != nil || n != 4 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
 		// none: nothing is queued.
 		if err := s.SetNotify(ctx, p.UserID, store.NotifyNone); err != nil {
 			t.Fatal(err)

@@ -241,6 +241,21 @@ func (s *Store) SendDigest(ctx context.Context, d Digest, subject, body string) 
 	})
 }
 
+// PurgeMail deletes mail sent before the cutoff: the outbox holds
+// addresses, and a sent mail needs no keeping.
+func (s *Store) PurgeMail(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.Tx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?", s.ts(before))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}
+
 // OutboxFilter narrows the outbox page.
 type OutboxFilter struct {
 	Gemeente string // one of the reader's gemeenten; "" is all of them
