@@ -42,6 +42,44 @@ func (s *Server) routesVote(r *router) {
 		Roles: "inwoner van de wijk met een bevestigd e-mailadres, zolang het stemmen open is", Body: ballotInput{}, Response: ballotResponse{}}, s.apiCastBallot)
 }
 
+// The wijk page lists the wijk's votes: running ones first, then published
+// results.
+func init() {
+	wijkSections["stemmen"] = func(s *Server, r *http.Request, wk area.Wijk) (any, error) {
+		bs, err := s.Store.Wijkbudgets(r.Context(), wk.Code)
+		if err != nil {
+			return nil, err
+		}
+		var running, done []wijkVote
+		for _, b := range bs {
+			v := wijkVote{Budget: b, Open: s.Store.VotingOpen(b)}
+			if b.IsPublished() {
+				if len(done) < 3 {
+					done = append(done, v)
+				}
+				continue
+			}
+			if b.Phase == participation.PhaseStemmen || b.Phase == participation.PhaseUitslag {
+				if v.Turnout, err = s.Store.WijkbudgetTurnout(r.Context(), b.ID); err != nil {
+					return nil, err
+				}
+			}
+			running = append(running, v)
+		}
+		if len(running)+len(done) == 0 {
+			return nil, nil
+		}
+		return append(running, done...), nil
+	}
+}
+
+// wijkVote is one line of the wijk page's vote section.
+type wijkVote struct {
+	Budget  participation.Budget
+	Open    bool
+	Turnout int
+}
+
 // --- the public vote page ---
 
 type voteView struct {

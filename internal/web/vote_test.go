@@ -112,6 +112,10 @@ func TestWijkbudgetVoteThroughTheWeb(t *testing.T) {
 				t.Fatalf("to %s: %d", ph, code)
 			}
 		}
+		// The wijk page lists the running vote.
+		if code, body := get(t, e.browser(), base+"/wijk/WK011901"); code != 200 || !strings.Contains(body, `href="/wijk/WK011901/stemmen/`+id+`"`) || !strings.Contains(body, "U kunt nu stemmen") {
+			t.Fatalf("wijk page: %d", code)
+		}
 		// Anonymous visitors read the page and are asked to log in.
 		if code, body := get(t, e.browser(), voteURL); code != 200 || !strings.Contains(body, "Log in</a> als inwoner") || !strings.Contains(body, "Het plein wordt volgend jaar") {
 			t.Fatalf("anonymous page: %d", code)
