@@ -312,5 +312,5 @@ type Event struct {
 const (
 	WishesPerDay           = 5
 	ReportsPerDay          = 20
-	PostsPerHourPerAddress = 30
+	PostsPerHourPerAddress = 60
 )

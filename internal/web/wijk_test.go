@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/participation"
 	"naober.nl/naober/internal/store"
 	"naober.nl/naober/internal/store/storetest"
 )
@@ -187,7 +188,7 @@ func TestWishPostLimitPerAddress(t *testing.T) {
 		for j := 0; j < 5; j++ {
 			code, _, _ := post(t, c, e.srv.URL+"/wijk/WK011901/wensen", url.Values{"titel": {"Wens van de buurt"}, "tekst": {"Dit zou de wijk echt een stuk fijner maken."}, "categorie": {"ontmoeten"}})
 			if code == http.StatusTooManyRequests {
-				if n < 30 {
+				if n < participation.PostsPerHourPerAddress {
 					t.Fatalf("limited after %d posts", n)
 				}
 				return
@@ -197,7 +198,7 @@ func TestWishPostLimitPerAddress(t *testing.T) {
 			}
 			n++
 		}
-		if n > 200 {
+		if n > 2*participation.PostsPerHourPerAddress {
 			t.Fatal("no limit per address")
 		}
 	}
