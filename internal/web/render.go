@@ -68,6 +68,8 @@ func (p page) Can(perm string) bool {
 		return p.User.CanAnywhere(auth.ImportExchange)
 	case "outbox":
 		return p.User.CanAnywhere(auth.ReadOutbox)
+	case "wijkbudget":
+		return p.User.CanAnywhere(auth.ManageWijkbudget)
 	case "bewoner":
 		return p.User.Resident != nil
 	}
