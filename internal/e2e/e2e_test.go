@@ -76,7 +76,7 @@ func demoServer(t *testing.T) (string, map[string]login) {
 		}
 	})
 	logins := map[string]login{}
-	lineRE := regexp.MustCompile(`^\s+(regisseur|teamleider|beleid|beheer)\s+(\S+@\S+)\s+(\S+)$`)
+	lineRE := regexp.MustCompile(`^\s+(regisseur|teamleider|beleid|beheer|wijkcoordinator)\s+(\S+@\S+)\s+(\S+)$`)
 	residentRE := regexp.MustCompile(`^Bewoners \(\d+, allemaal met wachtwoord (\S+)\): (\S+@\S+) `)
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {

@@ -96,3 +96,51 @@ func (b *browser) fitsScreen() {
 		b.t.Errorf("%s is %dpx wider than the screen: %s", b.url(), over, wide)
 	}
 }
+
+// The demo's wijkcoordinator, on a phone, answers a wish (a status that
+// needs a reason is refused without one), puts it on the wijkagenda and
+// moves a milestone; every page passes axe.
+func TestCoordinatorAnswersAndKeepsTheAgenda(t *testing.T) {
+	base, logins := demoServer(t)
+	coord, ok := logins["wijkcoordinator"]
+	if !ok {
+		t.Fatal("the demo printed no wijkcoordinator login")
+	}
+	b := newBrowser(t, base, true)
+	b.run(chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	b.logIn(coord)
+	b.open("/wijk")
+	b.submit(`main a[href$="/beheer"]`)
+	b.fitsScreen()
+	if !strings.Contains(b.text("main"), "Meldingen van bewoners") {
+		t.Fatalf("moderation page: %s", b.text("h1"))
+	}
+	// Answer the first wish the moderation page links to.
+	b.submit(`main a[href*="/wensen/"]`)
+	title := b.text("h1")
+	b.run(chromedp.SetValue("#status", "niet_haalbaar", chromedp.ByQuery))
+	b.submit(`form[action$="/antwoord"] button[type=submit]`)
+	if !strings.Contains(b.text("main"), "hoort een uitleg") {
+		t.Fatal("niet haalbaar without a reason was accepted")
+	}
+	b.fitsScreen()
+	b.run(chromedp.SetValue("#status", "in_behandeling", chromedp.ByQuery), chromedp.SendKeys("#antwoord", "We bekijken dit met de buurt.", chromedp.ByQuery))
+	b.submit(`form[action$="/antwoord"] button[type=submit]`)
+	if !strings.Contains(b.text("main"), "We bekijken dit met de buurt.") {
+		t.Fatalf("answer to %q not shown", title)
+	}
+	b.submit(`main a[href*="/agenda/nieuw?wens="]`)
+	b.fitsScreen()
+	b.run(chromedp.SendKeys("#eigenaar", "Wijkplatform", chromedp.ByQuery), chromedp.SendKeys("#budget", "1.500", chromedp.ByQuery),
+		chromedp.SendKeys("#mijlpalen", "Plan maken\nUitvoeren", chromedp.ByQuery))
+	b.submit(`form[action$="/agenda"] button[type=submit]`)
+	if !strings.Contains(b.text("main"), "€ 1.500,00") || !strings.Contains(b.text("main"), "Plan maken") {
+		t.Fatalf("agenda item: %s", b.text("main"))
+	}
+	b.fitsScreen()
+	b.run(chromedp.SetValue(`.mijlpalen input[name=procent]`, "100", chromedp.ByQuery))
+	b.submit(`.mijlpalen button[type=submit]`)
+	if !strings.Contains(b.text("main"), "50% klaar") {
+		t.Fatalf("progress after a milestone: %s", b.text("dl"))
+	}
+}

@@ -101,6 +101,7 @@ type wijkIndexData struct {
 	Wijken    []area.Wijk
 	Gemeenten []area.Gemeente
 	Own       *area.Wijk
+	Moderates []area.Wijk // a wijkcoordinator's wijken
 }
 
 func (s *Server) wijkIndex(w http.ResponseWriter, r *http.Request) error {
@@ -109,6 +110,13 @@ func (s *Server) wijkIndex(w http.ResponseWriter, r *http.Request) error {
 	if p := principal(r); p != nil && p.Resident != nil {
 		if wk, ok := s.Atlas.Wijk(p.Resident.Wijk); ok {
 			d.Own = &wk
+		}
+	}
+	if p := principal(r); p != nil {
+		for _, code := range p.Wijken {
+			if wk, ok := s.Atlas.Wijk(code); ok && p.CoordinatorOf(wk.Gemeente, wk.Code) {
+				d.Moderates = append(d.Moderates, wk)
+			}
 		}
 	}
 	if len([]rune(q)) >= 2 {
