@@ -105,6 +105,7 @@ type reader struct {
 	lim      limits
 	src      *source
 	dec      *xml.Decoder
+	next     func() (xml.Token, error) // dec.Token, or plainTokens
 	stack    []frame
 	text     []byte
 	elements int
@@ -127,15 +128,48 @@ var (
 	keysPool = sync.Pool{New: func() any { return map[[2]string]string{} }}
 )
 
+// plainOff turns the plain reader off (tests compare both ways).
+var plainOff bool
+
+var (
+	inPool    = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	plainPool = sync.Pool{New: func() any { return &plainTokens{names: map[string]string{}} }}
+)
+
 func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 	src := &source{r: in, left: lim.bytes + 1}
-	br := bufPool.Get().(*bufio.Reader)
-	br.Reset(src)
 	keys := keysPool.Get().(map[[2]string]string)
+	defer keysPool.Put(keys)
+	// The whole file in memory (at most lim.bytes), for plainTokens first.
+	buf := inPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			inPool.Put(buf)
+		}
+	}()
+	_, rerr := buf.ReadFrom(src)
+	if src.ioErr != nil {
+		return nil, fmt.Errorf("lees %s: %w", file, src.ioErr)
+	}
+	if b := bytes.TrimPrefix(buf.Bytes(), []byte{0xEF, 0xBB, 0xBF}); rerr == nil && !plainOff && plainInput(b) {
+		pt := plainPool.Get().(*plainTokens)
+		pt.b, pt.i, pt.ns, pt.open, pt.selfEnd = b, 0, pt.ns[:0], pt.open[:0], false
+		r := &reader{file: file, lim: lim, src: src, keys: keys, next: pt.next}
+		err := r.run()
+		pt.b = nil
+		clear(pt.open[:cap(pt.open)])
+		plainPool.Put(pt)
+		if !errors.Is(err, errNotPlain) {
+			return r.result(err)
+		}
+	}
+	// encoding/xml, from the start.
+	br := bufPool.Get().(*bufio.Reader)
+	br.Reset(io.MultiReader(bytes.NewReader(buf.Bytes()), src))
 	defer func() {
 		br.Reset(nil)
 		bufPool.Put(br)
-		keysPool.Put(keys)
 	}()
 	r := &reader{file: file, lim: lim, src: src, keys: keys}
 
@@ -152,10 +186,15 @@ func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 	r.dec.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
 		return nil, fmt.Errorf("%w %q", errEncoding, label)
 	}
-	err := r.run()
+	r.next = r.dec.Token
+	return r.result(r.run())
+}
+
+// result is what read returns after run.
+func (r *reader) result(err error) (*exchange.Message, error) {
 	if err != nil && !errors.Is(err, errAbort) {
-		if src.ioErr != nil {
-			return nil, fmt.Errorf("lees %s: %w", file, src.ioErr)
+		if r.src.ioErr != nil {
+			return nil, fmt.Errorf("lees %s: %w", r.file, r.src.ioErr)
 		}
 		if errors.Is(err, errSchemas) {
 			return nil, err
@@ -163,7 +202,7 @@ func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 		r.addSyntax(err)
 	}
 	if r.dropped > 0 {
-		r.problems = append(r.problems, exchange.Problem{File: file,
+		r.problems = append(r.problems, exchange.Problem{File: r.file,
 			Msg: fmt.Sprintf("er zijn nog meer problemen dan deze %d; los deze eerst op en lees het bestand dan opnieuw in", len(r.problems))})
 	}
 	if len(r.problems) > 0 {
@@ -175,7 +214,7 @@ func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 func (r *reader) run() error {
 	rootDone := false
 	for {
-		tok, err := r.dec.Token()
+		tok, err := r.next()
 		if err == io.EOF {
 			if r.msg == nil {
 				r.add("", "", "het bestand is leeg of bevat geen XML-bericht")
