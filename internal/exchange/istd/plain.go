@@ -40,6 +40,38 @@ type openTag struct {
 
 var errNotPlain = errors.New("istd: not plain XML")
 
+// token is what the reader takes from plainTokens or encoding/xml: a
+// struct, not an xml.Token, whose interface would cost an allocation a
+// token.
+type token struct {
+	kind  byte
+	start xml.StartElement // tokStart
+	text  []byte           // tokText; valid until the next token
+}
+
+const (
+	tokOther     byte = iota // comments and processing instructions
+	tokStart                 // start
+	tokEnd                   // end
+	tokText                  // text
+	tokDirective             // <!…>
+)
+
+// xmlToken turns encoding/xml's token into a token.
+func xmlToken(t xml.Token, err error) (token, error) {
+	switch t := t.(type) {
+	case xml.StartElement:
+		return token{kind: tokStart, start: t}, err
+	case xml.EndElement:
+		return token{kind: tokEnd}, err
+	case xml.CharData:
+		return token{kind: tokText, text: t}, err
+	case xml.Directive:
+		return token{kind: tokDirective}, err
+	}
+	return token{kind: tokOther}, err
+}
+
 // plainInput says whether b may go to plainTokens: valid UTF-8 and no
 // character XML forbids (checked once here, not per token).
 func plainInput(b []byte) bool {
@@ -75,16 +107,16 @@ func (p *plainTokens) intern(b []byte) string {
 	return s
 }
 
-func (p *plainTokens) next() (xml.Token, error) {
+func (p *plainTokens) next() (token, error) {
 	if p.selfEnd {
 		p.selfEnd = false
 		return p.end(), nil
 	}
 	if p.i >= len(p.b) {
 		if len(p.open) > 0 {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
-		return nil, io.EOF
+		return token{}, io.EOF
 	}
 	if p.b[p.i] != '<' {
 		j := bytes.IndexByte(p.b[p.i:], '<')
@@ -103,21 +135,21 @@ func (p *plainTokens) next() (xml.Token, error) {
 		// encoding/xml refuses "--" inside a comment.
 		k := bytes.Index(rest[3:], []byte("--"))
 		if k < 0 || 3+k+2 >= len(rest) || rest[3+k+2] != '>' {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		p.i += 1 + 3 + k + 3
-		return xml.Comment(nil), nil
+		return token{kind: tokOther}, nil
 	case len(rest) > 0 && rest[0] == '!':
-		return nil, errNotPlain // DOCTYPE, CDATA: encoding/xml
+		return token{}, errNotPlain // DOCTYPE, CDATA: encoding/xml
 	case len(rest) > 0 && rest[0] == '/':
 		p.i += 2
 		raw, ok := p.name()
 		if !ok || len(p.open) == 0 || !bytes.Equal(raw, p.open[len(p.open)-1].raw) {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '>' {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		p.i++
 		return p.end(), nil
@@ -126,36 +158,36 @@ func (p *plainTokens) next() (xml.Token, error) {
 }
 
 // end closes the innermost element.
-func (p *plainTokens) end() xml.Token {
+func (p *plainTokens) end() token {
 	t := p.open[len(p.open)-1]
 	p.open = p.open[:len(p.open)-1]
 	p.ns = p.ns[:t.ns]
-	return xml.EndElement{} // the reader does not look at the name
+	return token{kind: tokEnd} // the reader does not look at the name
 }
 
-func (p *plainTokens) procInst() (xml.Token, error) {
+func (p *plainTokens) procInst() (token, error) {
 	p.i += 2
 	target, ok := p.name()
 	if !ok {
-		return nil, errNotPlain
+		return token{}, errNotPlain
 	}
 	k := bytes.Index(p.b[p.i:], []byte("?>"))
 	if k < 0 {
-		return nil, errNotPlain
+		return token{}, errNotPlain
 	}
 	content := string(p.b[p.i : p.i+k])
 	p.i += k + 2
 	if string(target) == "xml" {
 		if v := piParam("version", content); v != "" && v != "1.0" {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		if e := piParam("encoding", content); e != "" && !strings.EqualFold(e, "utf-8") {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 	} else if strings.EqualFold(string(target), "xml") {
-		return nil, errNotPlain
+		return token{}, errNotPlain
 	}
-	return xml.ProcInst{}, nil // the reader ignores them
+	return token{kind: tokOther}, nil // the reader ignores them
 }
 
 // piParam is param="value" (or 'value') in a processing instruction.
@@ -182,23 +214,23 @@ func piParam(param, s string) string {
 	}
 }
 
-func (p *plainTokens) start() (xml.Token, error) {
+func (p *plainTokens) start() (token, error) {
 	p.i++
 	raw, ok := p.name()
 	if !ok {
-		return nil, errNotPlain
+		return token{}, errNotPlain
 	}
 	tag := openTag{raw: raw, ns: len(p.ns)}
 	p.attrs = p.attrs[:0]
 	for {
 		sp := p.space()
 		if p.i >= len(p.b) {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		if c := p.b[p.i]; c == '>' || c == '/' {
 			if c == '/' {
 				if p.i+1 >= len(p.b) || p.b[p.i+1] != '>' {
-					return nil, errNotPlain
+					return token{}, errNotPlain
 				}
 				p.i++
 				p.selfEnd = true
@@ -207,30 +239,30 @@ func (p *plainTokens) start() (xml.Token, error) {
 			break
 		}
 		if !sp {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		an, ok := p.name()
 		if !ok {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '=' {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		p.i++
 		p.space()
 		if p.i >= len(p.b) || (p.b[p.i] != '"' && p.b[p.i] != '\'') {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		q := p.b[p.i]
 		k := bytes.IndexByte(p.b[p.i+1:], q)
 		if k < 0 {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		v := p.b[p.i+1 : p.i+1+k]
 		p.i += k + 2
 		if bytes.ContainsAny(v, "<&\r") {
-			return nil, errNotPlain
+			return token{}, errNotPlain
 		}
 		prefix, local := splitName(an)
 		switch {
@@ -249,7 +281,7 @@ func (p *plainTokens) start() (xml.Token, error) {
 	prefix, local := splitName(raw)
 	url, ok := p.resolve(prefix, true)
 	if !ok {
-		return nil, errNotPlain
+		return token{}, errNotPlain
 	}
 	t.Name = xml.Name{Space: url, Local: p.intern(local)}
 	if len(p.attrs) > 0 {
@@ -260,12 +292,12 @@ func (p *plainTokens) start() (xml.Token, error) {
 				continue
 			}
 			if t.Attr[i].Name.Space, ok = p.resolve([]byte(a.Name.Space), false); !ok {
-				return nil, errNotPlain
+				return token{}, errNotPlain
 			}
 		}
 	}
 	p.open = append(p.open, tag)
-	return t, nil
+	return token{kind: tokStart, start: t}, nil
 }
 
 // resolve is the namespace of a prefix as encoding/xml gives it; false
@@ -337,12 +369,12 @@ func (p *plainTokens) space() bool {
 
 // chars is a run of text as encoding/xml gives it: the five predefined
 // entities replaced, line ends as \n.
-func (p *plainTokens) chars(raw []byte) (xml.Token, error) {
+func (p *plainTokens) chars(raw []byte) (token, error) {
 	if bytes.Contains(raw, []byte("]]>")) {
-		return nil, errNotPlain
+		return token{}, errNotPlain
 	}
 	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
-		return xml.CharData(raw), nil
+		return token{kind: tokText, text: raw}, nil
 	}
 	t := p.text[:0]
 	for i := 0; i < len(raw); i++ {
@@ -356,7 +388,7 @@ func (p *plainTokens) chars(raw []byte) (xml.Token, error) {
 		case '&':
 			k := bytes.IndexByte(raw[i:], ';')
 			if k < 0 {
-				return nil, errNotPlain
+				return token{}, errNotPlain
 			}
 			switch string(raw[i+1 : i+k]) {
 			case "lt":
@@ -370,7 +402,7 @@ func (p *plainTokens) chars(raw []byte) (xml.Token, error) {
 			case "quot":
 				t = append(t, '"')
 			default:
-				return nil, errNotPlain // character references and the rest: encoding/xml
+				return token{}, errNotPlain // character references and the rest: encoding/xml
 			}
 			i += k
 		default:
@@ -378,5 +410,5 @@ func (p *plainTokens) chars(raw []byte) (xml.Token, error) {
 		}
 	}
 	p.text = t
-	return xml.CharData(t), nil
+	return token{kind: tokText, text: t}, nil
 }

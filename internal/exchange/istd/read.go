@@ -105,7 +105,7 @@ type reader struct {
 	lim      limits
 	src      *source
 	dec      *xml.Decoder
-	next     func() (xml.Token, error) // dec.Token, or plainTokens
+	next     func() (token, error) // dec.Token, or plainTokens
 	stack    []frame
 	text     []byte
 	elements int
@@ -186,7 +186,7 @@ func read(file string, in io.Reader, lim limits) (*exchange.Message, error) {
 	r.dec.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
 		return nil, fmt.Errorf("%w %q", errEncoding, label)
 	}
-	r.next = r.dec.Token
+	r.next = func() (token, error) { return xmlToken(r.dec.Token()) }
 	return r.result(r.run())
 }
 
@@ -224,8 +224,9 @@ func (r *reader) run() error {
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch tok.kind {
+		case tokStart:
+			t := tok.start
 			if rootDone {
 				r.add("", "", "na het einde van het bericht (</Bericht>) staat nog een element <"+t.Name.Local+">; één bestand bevat één bericht")
 				return errAbort
@@ -233,20 +234,19 @@ func (r *reader) run() error {
 			if err := r.startElement(t); err != nil {
 				return err
 			}
-		case xml.EndElement:
+		case tokEnd:
 			r.endElement()
 			if len(r.stack) == 0 {
 				rootDone = true
 				r.finish()
 			}
-		case xml.CharData:
-			if err := r.charData(t, rootDone); err != nil {
+		case tokText:
+			if err := r.charData(tok.text, rootDone); err != nil {
 				return err
 			}
-		case xml.Directive:
+		case tokDirective:
 			r.add("", "", "het bestand bevat een DOCTYPE of andere <!...>-declaratie; dat is in een iJw/iWmo-bericht niet toegestaan en wordt om veiligheidsredenen geweigerd")
 			return errAbort
-		case xml.ProcInst, xml.Comment:
 		}
 		if len(r.problems) >= r.lim.problems && r.dropped > 0 {
 			return errAbort
@@ -406,7 +406,7 @@ func (r *reader) startRoot(t xml.StartElement) error {
 	return nil
 }
 
-func (r *reader) charData(t xml.CharData, rootDone bool) error {
+func (r *reader) charData(t []byte, rootDone bool) error {
 	// Any run of text counts, also in elements that are skipped or hold
 	// only elements.
 	if len(t) > r.lim.text {
