@@ -1,7 +1,8 @@
 package store
 
 // What the other parts of issue 6 hold about a resident, for the download
-// on /mijn, and what their deletion tidies beyond ON DELETE: wishes
+// on /mijn (the wensboom registers its own part in wishes.go), and what
+// their deletion tidies beyond ON DELETE: wishes
 // (0011) keep the wish with author_id NULL, supports and follows go with
 // the account (ON DELETE CASCADE), reports keep the report without the
 // reporter; the display name copied into a wish's or agenda item's
@@ -15,14 +16,6 @@ import (
 )
 
 func init() {
-	RegisterResidentExport("wensen", exportRows(`SELECT id, wijk, title, body, category, status, created_at FROM wishes WHERE author_id = ? ORDER BY created_at, id`,
-		"id", "wijk", "titel", "tekst", "categorie", "status", "geplaatst_op"))
-	RegisterResidentExport("wensen_gesteund", exportRows(`SELECT wish_id, created_at FROM wish_supports WHERE user_id = ? ORDER BY created_at, wish_id`,
-		"wens", "sinds"))
-	RegisterResidentExport("wensen_gevolgd", exportRows(`SELECT wish_id, created_at FROM wish_follows WHERE user_id = ? ORDER BY created_at, wish_id`,
-		"wens", "sinds"))
-	RegisterResidentExport("misbruik_gemeld", exportRows(`SELECT wish_id, reason, created_at FROM wish_reports WHERE user_id = ? ORDER BY created_at, id`,
-		"wens", "reden", "gemeld_op"))
 	RegisterResidentExport("wijkbudget_voorstellen", exportRows(`SELECT id, budget_id, title, description, cost_cents, created_at FROM wijkbudget_projects WHERE proposed_by = ? ORDER BY created_at, id`,
 		"id", "wijkbudget", "titel", "tekst", "kosten_centen", "ingediend_op"))
 	RegisterResidentDelete(func(ctx context.Context, tx *Tx, userID string) error {

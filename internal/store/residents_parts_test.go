@@ -28,14 +28,14 @@ func TestResidentDownloadAndDeleteWithWishes(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := json.Marshal(ex)
-		if !strings.Contains(string(b), "Bankjes in het park") || !strings.Contains(string(b), `"wensen_gevolgd":[{`) {
+		if !strings.Contains(string(b), "Bankjes in het park") || !strings.Contains(string(b), `"gevolgde_wensen":[{`) {
 			t.Fatalf("export %s", b)
 		}
 		ex, err = s.ExportResident(ctx, bert.UserID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b, _ := json.Marshal(ex.Parts["wensen_gesteund"]); !strings.Contains(string(b), w.ID) {
+		if b, _ := json.Marshal(ex.Parts["wensen"]); !strings.Contains(string(b), `"gesteunde_wensen":[{"id":"`+w.ID) {
 			t.Fatalf("bert's supports %s", b)
 		}
 		if err := s.DeleteResident(ctx, anna.UserID); err != nil {
