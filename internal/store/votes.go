@@ -175,7 +175,9 @@ func (s *Store) CreateWijkbudget(ctx context.Context, a Actor, b *participation.
 	if err := mayManage(a, *b); err != nil {
 		return err
 	}
-	b.ID = secret.ID()
+	if b.ID == "" { // the demo sets its own, for a repeatable world
+		b.ID = secret.ID()
+	}
 	b.CreatedBy = a.P.UserID
 	b.CreatedAt = s.now().UTC()
 	return s.Tx(ctx, func(tx *Tx) error {
@@ -220,7 +222,10 @@ func (s *Store) ProposeProject(ctx context.Context, a Actor, budgetID string, p 
 		if err := p.Validate(b); err != nil {
 			return err
 		}
-		p.ID, p.BudgetID, p.ProposedBy, p.CreatedAt = secret.ID(), b.ID, a.P.UserID, s.now().UTC()
+		if p.ID == "" { // the demo sets its own
+			p.ID = secret.ID()
+		}
+		p.BudgetID, p.ProposedBy, p.CreatedAt = b.ID, a.P.UserID, s.now().UTC()
 		p.Review, p.Reason, p.ReviewedCost, p.Votes, p.Winner = "", "", 0, 0, false
 		_, err = tx.Exec(ctx, `INSERT INTO wijkbudget_projects (id, budget_id, title, description, cost_cents, proposed_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.BudgetID, p.Title, p.Description, int64(p.Cost), p.ProposedBy, s.ts(p.CreatedAt))
@@ -719,7 +724,9 @@ func (s *Store) winnersOnAgenda(ctx context.Context, tx *Tx, a Actor, b particip
 		if r := []rune(desc); len(r)+utf8.RuneCountInString(note) > participation.TextMax {
 			desc = string(r[:participation.TextMax-utf8.RuneCountInString(note)])
 		}
-		it := participation.AgendaItem{ID: secret.ID(), Gemeente: b.Gemeente, Wijk: b.Wijk, Title: title, Description: desc + note,
+		// The item shares the project's opaque id: one project becomes one
+		// item, and the demo's world stays repeatable.
+		it := participation.AgendaItem{ID: w.Project.ID, Gemeente: b.Gemeente, Wijk: b.Wijk, Title: title, Description: desc + note,
 			Owner: "Gemeente " + naam, Status: participation.AgendaGepland, Budget: w.Cost, Origin: participation.OriginWijkbudget}
 		if err := it.Validate(); err != nil {
 			return fmt.Errorf("agenda item for project %s: %w", w.Project.ID, err)
