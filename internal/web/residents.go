@@ -76,6 +76,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store") // the page holds the code
 	s.renderPage(w, r, 200, "password_reset", page{Title: "Nieuw wachtwoord", Data: resetData{Code: r.URL.Query().Get("code")}})
 	return nil
 }
@@ -233,7 +234,9 @@ type verifyData struct {
 
 func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) error {
 	// The link only shows a button: mail scanners that open links must
-	// not confirm an address on the owner's behalf.
+	// not confirm an address on the owner's behalf. The page holds the
+	// code: keep it out of caches.
+	w.Header().Set("Cache-Control", "no-store")
 	s.renderPage(w, r, 200, "signup_verify", page{Title: "E-mailadres bevestigen", Data: verifyData{Code: r.URL.Query().Get("code")}})
 	return nil
 }

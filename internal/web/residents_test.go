@@ -241,8 +241,14 @@ func TestResidentPasswordResetOverHTTP(t *testing.T) {
 	if err != nil || link == "" {
 		t.Fatalf("link %q", link)
 	}
-	if code, body := get(t, c, e.srv.URL+u.RequestURI()); code != 200 || !strings.Contains(body, `name="code"`) {
-		t.Fatalf("reset form: %d", code)
+	res, err := c.Get(e.srv.URL + u.RequestURI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), `name="code"`) || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("reset form: %d %q", res.StatusCode, res.Header.Get("Cache-Control"))
 	}
 	if code, body, _ := submit(t, c, e.srv.URL+"/wachtwoord-nieuw", url.Values{"code": {u.Query().Get("code")}, "wachtwoord": {"kort"}}); code != 422 || !strings.Contains(body, `id="wachtwoord-fout"`) {
 		t.Fatalf("short password: %d", code)
