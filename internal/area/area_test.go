@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -598,5 +599,33 @@ func TestContains(t *testing.T) {
 	svg, err := a.MapSVG("GM0119", MapOptions{Markers: []Marker{{Lat: (b.MinLat + b.MaxLat) / 2, Lon: (b.MinLon + b.MaxLon) / 2, Label: "Bankjes <bij> de vijver"}}})
 	if err != nil || !strings.Contains(svg, `class="marker"`) || !strings.Contains(svg, "Bankjes &lt;bij&gt; de vijver") {
 		t.Fatalf("marker not drawn: %v", err)
+	}
+}
+
+func TestPickerRoundTrip(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := a.Picker("WK011901", 320)
+	if !ok || p.Height <= 0 {
+		t.Fatalf("picker %+v", p)
+	}
+	w, _ := a.Wijk("WK011901")
+	lat, lon := (w.Bounds.MinLat+w.Bounds.MaxLat)/2, (w.Bounds.MinLon+w.Bounds.MaxLon)/2
+	x, y := p.xy(lat, lon)
+	gl, gn := p.Point(x, y)
+	if math.Abs(gl-lat) > 1e-9 || math.Abs(gn-lon) > 1e-9 {
+		t.Fatalf("round trip %v,%v -> %v,%v", lat, lon, gl, gn)
+	}
+	if x < 0 || x > 320 || y < 0 || y > float64(p.Height) {
+		t.Fatalf("centre at %v,%v outside the picture", x, y)
+	}
+	svg := a.PickerSVG(p, &Marker{Lat: lat, Lon: lon})
+	if !strings.HasPrefix(svg, `<svg xmlns="http://www.w3.org/2000/svg"`) || !strings.Contains(svg, "<circle") {
+		t.Fatal("picker svg")
+	}
+	if _, ok := a.Picker("WK999999", 320); ok {
+		t.Fatal("picker for an unknown wijk")
 	}
 }

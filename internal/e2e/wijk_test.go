@@ -48,6 +48,9 @@ func TestResidentPostsAndSupportsWishesOnAPhone(t *testing.T) {
 			b.fitsScreen()
 
 			b.submit(`main a[href$="/wensen/nieuw"]`)
+			// The map to choose a place fits the phone too.
+			b.run(chromedp.Click(`details summary`, chromedp.ByQuery), chromedp.WaitVisible(`input[type=image]`, chromedp.ByQuery))
+			b.checkA11y()
 			b.fitsScreen()
 			b.run(chromedp.SendKeys("#titel", "Watertappunt in het park", chromedp.ByQuery),
 				chromedp.SendKeys("#tekst", "Een watertappunt bij de speeltuin, zodat kinderen en sporters water kunnen drinken.", chromedp.ByQuery),

@@ -25,6 +25,7 @@ import (
 func (s *Server) routesWijk(r *router) {
 	r.page("GET /wijk", s.wijkIndex)
 	r.page("GET /wijk/{wijk}", s.wijkPage)
+	r.page("GET /wijk/{wijk}/kaart.svg", s.wijkPickerImage)
 	r.page("GET /wijk/{wijk}/wensen/nieuw", s.wishForm)
 	r.page("POST /wijk/{wijk}/wensen", s.wishCreate)
 	r.page("GET /wijk/{wijk}/wensen/{id}", s.wishPage)
@@ -244,6 +245,42 @@ type wishFormData struct {
 	Wijk       area.Wijk
 	Categories []participation.Category
 	MayPost    bool
+	Picker     area.Picker
+	PickerSrc  string // the picker image, with the chosen place
+}
+
+// pickerWidth fits a 360 px wide phone.
+const pickerWidth = 320
+
+func (s *Server) wishFormData(wk area.Wijk, g area.Gemeente, p *auth.Principal, form map[string]string) wishFormData {
+	d := wishFormData{Gemeente: g, Wijk: wk, Categories: participation.Categories, MayPost: p.ResidentOf(wk.Code)}
+	d.Picker, _ = s.Atlas.Picker(wk.Code, pickerWidth)
+	d.PickerSrc = "/wijk/" + wk.Code + "/kaart.svg"
+	if form["lat"] != "" && form["lon"] != "" {
+		d.PickerSrc += "?" + url.Values{"lat": {form["lat"]}, "lon": {form["lon"]}}.Encode()
+	}
+	return d
+}
+
+// wijkPickerImage draws the wijk alone, with the chosen place, as the
+// image the wish form's map is clicked on (no JavaScript needed).
+func (s *Server) wijkPickerImage(w http.ResponseWriter, r *http.Request) error {
+	wk, _, err := s.wijkFromPath(r)
+	if err != nil {
+		return err
+	}
+	p, ok := s.Atlas.Picker(wk.Code, pickerWidth)
+	if !ok {
+		return errs.E(errs.NotFound, "Geen kaart voor deze wijk.")
+	}
+	var m *area.Marker
+	if pt, err := participation.ParsePoint(r.URL.Query().Get("lat"), r.URL.Query().Get("lon")); err == nil && pt != nil {
+		m = &area.Marker{Lat: pt.Lat, Lon: pt.Lon}
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write([]byte(s.Atlas.PickerSVG(p, m)))
+	return nil
 }
 
 func (s *Server) wishForm(w http.ResponseWriter, r *http.Request) error {
@@ -256,7 +293,7 @@ func (s *Server) wishForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.renderPage(w, r, 200, "wish_form", page{Title: "Wens voor " + wk.Naam, Form: map[string]string{},
-		Data: wishFormData{Gemeente: g, Wijk: wk, Categories: participation.Categories, MayPost: p.ResidentOf(wk.Code)}})
+		Data: s.wishFormData(wk, g, p, nil)})
 	return nil
 }
 
@@ -280,7 +317,25 @@ func (s *Server) wishCreate(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "wish_form", page{Title: "Wens voor " + wk.Naam, Form: form, Errors: fe,
-			Data: wishFormData{Gemeente: g, Wijk: wk, Categories: participation.Categories, MayPost: p.ResidentOf(wk.Code)}})
+			Data: s.wishFormData(wk, g, p, form)})
+		return nil
+	}
+	// A click on the map (not Enter in a field, which sends 0,0) chooses
+	// the place and shows the form again.
+	if x, y := r.PostFormValue("kaart.x"), r.PostFormValue("kaart.y"); x != "" && y != "" && !(x == "0" && y == "0") {
+		px, err1 := strconv.ParseFloat(x, 64)
+		py, err2 := strconv.ParseFloat(y, 64)
+		pk, ok := s.Atlas.Picker(wk.Code, pickerWidth)
+		if err1 != nil || err2 != nil || !ok {
+			return errs.E(errs.Invalid, "De plek op de kaart is niet goed doorgekomen. Probeer het opnieuw.")
+		}
+		lat, lon := pk.Point(px, py)
+		if !s.Atlas.Contains(wk.Code, lat, lon) {
+			return fail(people.FieldErrors{{Field: "plek", Message: "Deze plek ligt niet in " + wk.Naam + ". Klik binnen de wijk (het blauwe vlak)."}})
+		}
+		form["lat"], form["lon"] = strconv.FormatFloat(lat, 'f', 5, 64), strconv.FormatFloat(lon, 'f', 5, 64)
+		s.renderPage(w, r, 200, "wish_form", page{Title: "Wens voor " + wk.Naam, Form: form,
+			Notice: "De plek staat op de kaart (rode stip). Kijk uw wens na en klik op Wens plaatsen.", Data: s.wishFormData(wk, g, p, form)})
 		return nil
 	}
 	pt, err := participation.ParsePoint(form["lat"], form["lon"])

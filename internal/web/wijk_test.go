@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"naober.nl/naober/internal/area"
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/participation"
 	"naober.nl/naober/internal/store"
@@ -201,5 +203,55 @@ func TestWishPostLimitPerAddress(t *testing.T) {
 		if n > 2*participation.PostsPerHourPerAddress {
 			t.Fatal("no limit per address")
 		}
+	}
+}
+
+func TestWishPlaceChosenOnTheMapWithoutJavaScript(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c, _ := e.residentBrowser("WK011901", "Anna")
+	res, err := c.Get(e.srv.URL + "/wijk/WK011901/kaart.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Fatalf("picker image: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	atlas, _ := area.Load()
+	pk, _ := atlas.Picker("WK011901", 320)
+	// Find a pixel inside the wijk, as a resident would click it.
+	px, py := -1, -1
+	for y := 10; y < pk.Height && px < 0; y += 10 {
+		for x := 10; x < pk.Width; x += 10 {
+			if lat, lon := pk.Point(float64(x), float64(y)); atlas.Contains("WK011901", lat, lon) {
+				px, py = x, y
+				break
+			}
+		}
+	}
+	form := url.Values{"titel": {"Bankjes bij de vijver"}, "tekst": {"Graag een paar bankjes, dan kunnen ouderen even rusten."}, "categorie": {"groen"},
+		"kaart.x": {strconv.Itoa(px)}, "kaart.y": {strconv.Itoa(py)}}
+	code, _, body := post(t, c, e.srv.URL+"/wijk/WK011901/wensen", form)
+	m := regexp.MustCompile(`name="lat" size="12" inputmode="decimal" value="([0-9.]+)"`).FindStringSubmatch(body)
+	if code != 200 || m == nil || !strings.Contains(body, "rode stip") || !strings.Contains(body, "kaart.svg?lat=") {
+		t.Fatalf("map click: %d", code)
+	}
+	// A click outside the wijk is refused.
+	form.Set("kaart.x", "1")
+	form.Set("kaart.y", "1")
+	if code, _, body := post(t, c, e.srv.URL+"/wijk/WK011901/wensen", form); code != 422 || !strings.Contains(body, "ligt niet in") {
+		t.Fatalf("click outside: %d", code)
+	}
+	// Enter in a field sends 0,0 for the image: that places the wish.
+	lon := regexp.MustCompile(`name="lon" size="12" inputmode="decimal" value="([0-9.]+)"`).FindStringSubmatch(body)
+	form.Set("kaart.x", "0")
+	form.Set("kaart.y", "0")
+	form.Set("lat", m[1])
+	form.Set("lon", lon[1])
+	if code, loc, _ := post(t, c, e.srv.URL+"/wijk/WK011901/wensen", form); code != 303 || !strings.Contains(loc, "klaar=geplaatst") {
+		t.Fatalf("post with the place: %d %s", code, loc)
+	}
+	if _, body := get(t, c, e.srv.URL+"/wijk/WK011901"); !strings.Contains(body, `class="marker"`) || !strings.Contains(body, "plek 1 op de kaart") {
+		t.Fatal("the wish's place is not on the wijk map")
 	}
 }
