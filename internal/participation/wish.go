@@ -314,3 +314,84 @@ const (
 	ReportsPerDay          = 20
 	PostsPerHourPerAddress = 60
 )
+
+// Markers in the status list a gemeente writes, one status a line:
+// "Niet haalbaar (uitleg) (afgesloten)".
+const (
+	markReason = "(uitleg)"
+	markClosed = "(afgesloten)"
+)
+
+// StatusLines writes statuses as the lines ParseStatusLines reads.
+func StatusLines(defs []StatusDef) string {
+	var b strings.Builder
+	for _, d := range defs {
+		b.WriteString(d.Label)
+		if d.ReasonRequired {
+			b.WriteString(" " + markReason)
+		}
+		if d.Closed {
+			b.WriteString(" " + markClosed)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// ParseStatusLines reads a gemeente's statuses, one a line, with
+// "(uitleg)" when an answer needs a reason and "(afgesloten)" when the wish
+// is then no longer open. The code follows from the name ("In behandeling"
+// → in_behandeling), so the defaults keep their codes.
+func ParseStatusLines(text string) ([]StatusDef, error) {
+	var defs []StatusDef
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		d := StatusDef{}
+		for _, m := range []string{markReason, markClosed} {
+			if strings.Contains(strings.ToLower(line), m) {
+				i := strings.Index(strings.ToLower(line), m)
+				line = line[:i] + line[i+len(m):]
+				if m == markReason {
+					d.ReasonRequired = true
+				} else {
+					d.Closed = true
+				}
+			}
+		}
+		d.Label = strings.Join(strings.Fields(line), " ")
+		d.Code = statusCode(d.Label)
+		defs = append(defs, d)
+	}
+	if err := ValidateStatuses(defs); err != nil {
+		return defs, err
+	}
+	return defs, nil
+}
+
+func statusCode(label string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(label) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '_':
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+				b.WriteByte('_')
+			}
+		case r == 'é' || r == 'ë' || r == 'è':
+			b.WriteByte('e')
+		case r == 'ï' || r == 'í':
+			b.WriteByte('i')
+		case r == 'ö' || r == 'ó':
+			b.WriteByte('o')
+		case r == 'ü' || r == 'ú':
+			b.WriteByte('u')
+		case r == 'á' || r == 'ä':
+			b.WriteByte('a')
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}

@@ -168,3 +168,32 @@ func TestAgendaItem(t *testing.T) {
 		t.Fatalf("from wish: %+v %v", fromWish, err)
 	}
 }
+
+func TestStatusLinesRoundTrip(t *testing.T) {
+	defs, err := ParseStatusLines(StatusLines(DefaultStatuses()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultStatuses()
+	if len(defs) != len(want) {
+		t.Fatalf("%d statuses", len(defs))
+	}
+	for i := range want {
+		if defs[i] != want[i] {
+			t.Fatalf("status %d: %+v, want %+v", i, defs[i], want[i])
+		}
+	}
+	defs, err = ParseStatusLines("Nieuw\r\n\n  Doorgestuurd naar de corporatie \nAfgewezen (Uitleg) (afgesloten)\n")
+	if err != nil || len(defs) != 3 || defs[1].Code != "doorgestuurd_naar_de_corporatie" || !defs[2].ReasonRequired || !defs[2].Closed || defs[2].Label != "Afgewezen" {
+		t.Fatalf("%+v %v", defs, err)
+	}
+	if _, err := ParseStatusLines("Klaar (afgesloten)\nNieuw"); err == nil {
+		t.Fatal("a closed first status accepted")
+	}
+	if _, err := ParseStatusLines("Nieuw\nnieuw"); err == nil {
+		t.Fatal("a double status accepted")
+	}
+	if _, err := ParseStatusLines("  \n"); err == nil {
+		t.Fatal("an empty list accepted")
+	}
+}

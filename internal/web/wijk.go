@@ -42,6 +42,8 @@ func (s *Server) routesWijk(r *router) {
 	r.page("GET /wijk/{wijk}/agenda/{id}", s.agendaPage)
 	r.page("POST /wijk/{wijk}/agenda/{id}", s.agendaUpdate)
 	r.page("POST /wijk/{wijk}/agenda/{id}/mijlpalen", s.agendaMilestone)
+	r.page("GET /beheer/wensstatussen", s.wishStatusesPage)
+	r.page("POST /beheer/wensstatussen", s.wishStatusesSave)
 }
 
 // WijkSection fills a part of the wijk page that another surface owns (the
@@ -103,6 +105,7 @@ type wijkIndexData struct {
 	Gemeenten []area.Gemeente
 	Own       *area.Wijk
 	Moderates []area.Wijk // a wijkcoordinator's wijken
+	Statuses  bool        // may set the gemeente's answer statuses
 }
 
 func (s *Server) wijkIndex(w http.ResponseWriter, r *http.Request) error {
@@ -114,6 +117,7 @@ func (s *Server) wijkIndex(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if p := principal(r); p != nil {
+		d.Statuses = p.CanAnywhere(auth.ManageTeam)
 		for _, code := range p.Wijken {
 			if wk, ok := s.Atlas.Wijk(code); ok && p.CoordinatorOf(wk.Gemeente, wk.Code) {
 				d.Moderates = append(d.Moderates, wk)
@@ -806,5 +810,67 @@ func (s *Server) agendaMilestone(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAgenda(w, r, http.StatusUnprocessableEntity, fe, nil)
 	}
 	http.Redirect(w, r, "/wijk/"+wk.Code+"/agenda/"+r.PathValue("id")+"?klaar=mijlpaal", http.StatusSeeOther)
+	return nil
+}
+
+// --- the gemeente's answer statuses (beheer) ---
+
+type wishStatusesData struct {
+	Gemeenten []string
+	Gemeente  string
+}
+
+func (s *Server) wishStatusesGemeente(r *http.Request, gm string) (*auth.Principal, []string, string, error) {
+	p, err := need(r)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	gms := p.Gemeenten(auth.ManageTeam)
+	if len(gms) == 0 {
+		return nil, nil, "", errs.E(errs.Forbidden, "Alleen beheer of een teamleider stelt de statussen van antwoorden in.")
+	}
+	if gm == "" {
+		gm = gms[0]
+	}
+	if !p.Can(auth.ManageTeam, gm) {
+		return nil, nil, "", errs.E(errs.Forbidden, "U mag de statussen van deze gemeente niet instellen.")
+	}
+	return p, gms, gm, nil
+}
+
+func (s *Server) wishStatusesPage(w http.ResponseWriter, r *http.Request) error {
+	_, gms, gm, err := s.wishStatusesGemeente(r, r.URL.Query().Get("gemeente"))
+	if err != nil {
+		return err
+	}
+	defs, err := s.Store.WishStatuses(r.Context(), gm)
+	if err != nil {
+		return err
+	}
+	s.renderPage(w, r, 200, "wish_statuses", page{Title: "Statussen van antwoorden op wensen", Form: map[string]string{"statussen": participation.StatusLines(defs)},
+		Data: wishStatusesData{Gemeenten: gms, Gemeente: gm}, Notice: noticeText(r.URL.Query().Get("klaar"))})
+	return nil
+}
+
+func (s *Server) wishStatusesSave(w http.ResponseWriter, r *http.Request) error {
+	p, gms, gm, err := s.wishStatusesGemeente(r, r.PostFormValue("gemeente"))
+	if err != nil {
+		return err
+	}
+	text := r.PostFormValue("statussen")
+	defs, err := participation.ParseStatusLines(text)
+	if err == nil {
+		err = s.Store.SetWishStatuses(r.Context(), store.Actor{P: p, Purpose: "statussen van antwoorden op wensen instellen"}, gm, defs)
+	}
+	if err != nil {
+		fe, ok := people.AsFieldErrors(err)
+		if !ok {
+			return err
+		}
+		s.renderPage(w, r, http.StatusUnprocessableEntity, "wish_statuses", page{Title: "Statussen van antwoorden op wensen", Errors: fe,
+			Form: map[string]string{"statussen": text}, Data: wishStatusesData{Gemeenten: gms, Gemeente: gm}})
+		return nil
+	}
+	http.Redirect(w, r, "/beheer/wensstatussen?gemeente="+url.QueryEscape(gm)+"&klaar=statussen", http.StatusSeeOther)
 	return nil
 }

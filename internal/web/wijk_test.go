@@ -255,3 +255,32 @@ func TestWishPlaceChosenOnTheMapWithoutJavaScript(t *testing.T) {
 		t.Fatal("the wish's place is not on the wijk map")
 	}
 }
+
+func TestGemeenteSetsAnswerStatuses(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	beheer := e.browser()
+	e.login(beheer, "beheer@meppel.nl", pw)
+	code, body := get(t, beheer, e.srv.URL+"/beheer/wensstatussen")
+	if code != 200 || !strings.Contains(body, "Niet haalbaar (uitleg) (afgesloten)") {
+		t.Fatalf("statuses page: %d", code)
+	}
+	if code, _, body := post(t, beheer, e.srv.URL+"/beheer/wensstatussen", url.Values{"gemeente": {"GM0119"}, "statussen": {"Klaar (afgesloten)\nNieuw"}}); code != 422 || !strings.Contains(body, "eerste status") {
+		t.Fatalf("closed first status: %d", code)
+	}
+	if code, _, _ := post(t, beheer, e.srv.URL+"/beheer/wensstatussen", url.Values{"gemeente": {"GM0200"}, "statussen": {"Nieuw"}}); code != 403 {
+		t.Fatalf("other gemeente: %d", code)
+	}
+	if code, _, _ := post(t, beheer, e.srv.URL+"/beheer/wensstatussen", url.Values{"gemeente": {"GM0119"}, "statussen": {"Nieuw\nDoorgestuurd naar de corporatie\nAfgewezen (uitleg) (afgesloten)"}}); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	regisseur := e.browser()
+	e.login(regisseur, "regisseur@meppel.nl", pw)
+	if code, _ := get(t, regisseur, e.srv.URL+"/beheer/wensstatussen"); code != 403 {
+		t.Fatalf("regisseur: %d", code)
+	}
+	anna, _ := e.residentBrowser("WK011901", "Anna")
+	_, loc, _ := post(t, anna, e.srv.URL+"/wijk/WK011901/wensen", url.Values{"titel": {"Bankjes bij de vijver"}, "tekst": {"Graag een paar bankjes, dan kunnen ouderen even rusten."}, "categorie": {"groen"}})
+	if _, body := get(t, anna, e.srv.URL+strings.Split(loc, "?")[0]); !strings.Contains(body, `<span class="tag">Nieuw</span>`) {
+		t.Fatal("a new wish did not get the gemeente's first status")
+	}
+}
