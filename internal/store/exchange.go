@@ -19,8 +19,9 @@ import (
 // How iJw/iWmo messages become naober data (issue 5).
 //
 // One message is one unit: it applies whole or not at all. A batch runs in
-// one transaction with a SAVEPOINT per message, so a refused message rolls
-// back alone and a batch of thousands stays fast.
+// one transaction; a refused message rolls back alone (with a SAVEPOINT
+// per message when one must be undone after it wrote, see errSafe), and a
+// batch of thousands stays fast.
 //
 //   - The header's gemeentecode (sender of a 301, receiver of 305/307/323)
 //     must be the gemeente imported into.

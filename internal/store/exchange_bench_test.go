@@ -127,8 +127,9 @@ func bench301(b *bytes.Buffer, r *rand.Rand, id int, bsn string) int {
 // BenchmarkImport301 parses and applies 10,000 JW301 messages (1–3
 // products each; 9,091 distinct clients, the rest a second allocation for
 // a known client; addresses placed through the postcode table) into a fresh SQLite database, in batches of 500 messages (one
-// transaction each, a savepoint per message). It reports allocated
-// products per second (target ≥ 20,000) and the heap in use afterwards.
+// transaction each). It reports allocated products per second (target
+// ≥ 20,000), per CPU second (comparable on a shared machine) and the heap
+// in use afterwards.
 func BenchmarkImport301(b *testing.B) {
 	messages, batch := benchMessages(), 500
 	r := rand.New(rand.NewPCG(1, 2))
