@@ -44,6 +44,7 @@ func (s *Server) routesWijk(r *router) {
 	r.page("POST /wijk/{wijk}/agenda/{id}/mijlpalen", s.agendaMilestone)
 	r.page("GET /beheer/wensstatussen", s.wishStatusesPage)
 	r.page("POST /beheer/wensstatussen", s.wishStatusesSave)
+	s.routesWijkAPI(r)
 }
 
 // WijkSection fills a part of the wijk page that another surface owns (the

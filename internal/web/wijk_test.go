@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -282,5 +283,28 @@ func TestGemeenteSetsAnswerStatuses(t *testing.T) {
 	_, loc, _ := post(t, anna, e.srv.URL+"/wijk/WK011901/wensen", url.Values{"titel": {"Bankjes bij de vijver"}, "tekst": {"Graag een paar bankjes, dan kunnen ouderen even rusten."}, "categorie": {"groen"}})
 	if _, body := get(t, anna, e.srv.URL+strings.Split(loc, "?")[0]); !strings.Contains(body, `<span class="tag">Nieuw</span>`) {
 		t.Fatal("a new wish did not get the gemeente's first status")
+	}
+}
+
+func TestWijkAPI(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	p := storetest.Resident(t, e.st, "WK011901", "Anna")
+	w := participation.Wish{Wijk: "WK011901", Title: "Bankjes bij de vijver", Text: "Graag een paar bankjes, dan kunnen ouderen even rusten.", Category: "groen"}
+	if err := e.st.CreateWish(ctx, p, &w, nil); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.api("GET", "/api/v1/wijken/WK011901/wensen", "", "")
+	var wishes []struct {
+		ID, Titel, Status, Door string
+		Steun                   int
+	}
+	if code != 200 || json.Unmarshal([]byte(body), &wishes) != nil || len(wishes) != 1 || wishes[0].ID != w.ID || wishes[0].Status != "Ontvangen" || wishes[0].Door != "Anna" {
+		t.Fatalf("wishes: %d %s", code, body)
+	}
+	if code, body := e.api("GET", "/api/v1/wijken/WK011901/agenda", "", ""); code != 200 || strings.TrimSpace(body) != "[]" {
+		t.Fatalf("agenda: %d %s", code, body)
+	}
+	if code, body := e.api("GET", "/api/v1/wijken/WK999999/wensen", "", ""); code != 404 || !strings.Contains(body, "fout") {
+		t.Fatalf("unknown wijk: %d %s", code, body)
 	}
 }
