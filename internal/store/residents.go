@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"naober.nl/naober/internal/auth"
@@ -94,6 +95,8 @@ func ValidateResident(n *NewResident) error {
 		fe.Add("naam", "vul een naam in van minstens 2 tekens; dit mag ook een voornaam of bijnaam zijn")
 	case l > 60:
 		fe.Add("naam", "een naam heeft hooguit 60 tekens")
+	case strings.IndexFunc(n.DisplayName, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError }) >= 0:
+		fe.Add("naam", "gebruik in uw naam alleen letters, cijfers en gewone leestekens")
 	}
 	pc, ok := people.NormalizePostcode(n.Postcode)
 	if !ok {
