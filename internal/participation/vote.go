@@ -137,7 +137,7 @@ func (b Budget) VotingOpen(now time.Time) bool {
 // Validate checks a new budget, naming the fields.
 func (b *Budget) Validate() error {
 	var fe people.FieldErrors
-	b.Title = strings.TrimSpace(b.Title)
+	b.Title = strings.Join(strings.Fields(b.Title), " ")
 	b.Description = strings.TrimSpace(b.Description)
 	if b.Title == "" {
 		fe.Add("titel", "Geef de stemming een titel.")
@@ -234,7 +234,7 @@ func (p Project) OnBallot() bool { return p.Review == Haalbaar }
 // Validate checks a new proposal against its budget.
 func (p *Project) Validate(b Budget) error {
 	var fe people.FieldErrors
-	p.Title = strings.TrimSpace(p.Title)
+	p.Title = strings.Join(strings.Fields(p.Title), " ")
 	p.Description = strings.TrimSpace(p.Description)
 	if p.Title == "" {
 		fe.Add("titel", "Geef het idee een titel.")

@@ -762,3 +762,46 @@ func (s *Store) MayVote(ctx context.Context, p *auth.Principal, b participation.
 
 // VotingOpen reports whether the vote takes ballots now, by the store's clock.
 func (s *Store) VotingOpen(b participation.Budget) bool { return b.VotingOpen(s.now()) }
+
+// NotifyWijkbudget queues a notification about a vote for every verified
+// resident of its wijk (each by their own preference: direct, digest or
+// none). Nobody is singled out by how they voted: everyone in the wijk
+// gets the same message. It returns the number of mails queued.
+func (s *Store) NotifyWijkbudget(ctx context.Context, budgetID, kind, subject, body string) (int, error) {
+	n := 0
+	err := s.Tx(ctx, func(tx *Tx) error {
+		b, err := s.lockWijkbudget(ctx, tx, budgetID, "")
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT r.user_id FROM residents r JOIN users u ON u.id = r.user_id
+			WHERE r.gemeente = ? AND r.wijk = ? AND r.verified_at IS NOT NULL AND u.disabled = 0 ORDER BY r.user_id`, b.Gemeente, b.Wijk)
+		if err != nil {
+			return err
+		}
+		var users []string
+		for rows.Next() {
+			var u string
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return err
+			}
+			users = append(users, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, u := range users {
+			ok, err := s.NotifyUser(ctx, tx, u, b.Gemeente, kind, subject, body)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}

@@ -197,6 +197,10 @@ func TestWijkbudgetVoteFromProposalToPublishedResult(t *testing.T) {
 		if n, _ := s.WijkbudgetTurnout(ctx, b.ID); n != 6 {
 			t.Fatalf("turnout %d", n)
 		}
+		// Every verified resident of the wijk hears of the vote; nobody else.
+		if n, err := s.NotifyWijkbudget(ctx, b.ID, "wijkbudget-stemmen", "Stemmen: "+b.Title, "Het stemmen is begonnen."); err != nil || n != 6 {
+			t.Fatalf("notified %d: %v", n, err)
+		}
 		// Nobody sees a count while voting runs.
 		if _, err := s.CountWijkbudget(ctx, f.beleid.P, b.ID); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("count during voting: %v", err)

@@ -553,6 +553,10 @@ func (s *Server) voteAdvance(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if to == participation.PhaseStemmen {
+		s.voteNotify(r, id, "wijkbudget-stemmen", "Stemmen over het wijkbudget: ",
+			"Het stemmen over het wijkbudget van uw wijk is begonnen. Kies welke projecten geld krijgen. U kunt uw keuze wijzigen zolang het stemmen open is.")
+	}
 	http.Redirect(w, r, "/wijkbudget/"+id+"?fase=1", http.StatusSeeOther)
 	return nil
 }
@@ -569,6 +573,8 @@ func (s *Server) votePublish(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	s.voteNotify(r, id, "wijkbudget-uitslag", "Uitslag van de stemming: ",
+		"De uitslag van de stemming over het wijkbudget van uw wijk is bekend. De gekozen projecten staan op de wijkagenda.")
 	http.Redirect(w, r, "/wijkbudget/"+id+"?gepubliceerd=1", http.StatusSeeOther)
 	return nil
 }
@@ -619,6 +625,21 @@ func (s *Server) votePaperDecide(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/wijkbudget/"+id+"?verwijderd=1#papier", http.StatusSeeOther)
 	}
 	return nil
+}
+
+// voteNotify tells the wijk's residents about the vote by e-mail (their
+// preference decides: direct, digest or none). The step it reports is
+// already done; a failure to queue is logged, not shown.
+func (s *Server) voteNotify(r *http.Request, id, kind, subject, text string) {
+	b, _, err := s.Store.Wijkbudget(r.Context(), id)
+	if err == nil {
+		body := text + "\n\n" + b.Title + "\n" + s.publicURL(r) + "/wijk/" + b.Wijk + "/stemmen/" + b.ID +
+			"\n\nU krijgt dit bericht omdat u in deze wijk woont en een account bij naober heeft. Bij uw account kiest u hoe vaak u berichten krijgt.\n"
+		_, err = s.Store.NotifyWijkbudget(r.Context(), id, kind, subject+b.Title, body)
+	}
+	if err != nil {
+		s.Log.Warn("wijkbudget notification not queued", "err", err)
+	}
 }
 
 // --- JSON API ---
