@@ -180,7 +180,7 @@ var errSafe = errors.New("exchange: batch needs savepoints")
 func (s *Store) applyBatch(ctx context.Context, a Actor, gemeente string, in []ExchangeInput, opt ApplyOptions, out []ExchangeOutcome, safe bool) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		x := newXTx(tx)
-		x.buffer = true
+		x.buffer, x.defer_ = true, true
 		ap := &applier{s: s, tx: x, a: a, gm: gemeente, cache: newBatchCache(), safe: safe}
 		if err := ap.prefetch(ctx, in); err != nil {
 			return err
@@ -207,6 +207,12 @@ func (s *Store) applyBatch(ctx context.Context, a Actor, gemeente string, in []E
 			}
 			out[i] = ExchangeOutcome{Result: res, Err: err}
 		}
+		if err := x.flushInserts(ctx); err != nil {
+			if !safe {
+				return errSafe // which message's row failed is not known here
+			}
+			return err
+		}
 		if opt.DryRun {
 			return errDryRun
 		}
@@ -227,9 +233,6 @@ type applier struct {
 	hh    map[string]bool // households queued for the monitor in this message
 	cache *batchCache     // what the batch knows of the database
 	safe  bool            // a savepoint per message (see errSafe)
-	// newProvs queues the arguments of a 301's new provisions
-	// (provisionCols each), inserted together by flushProvisions.
-	newProvs []any
 }
 
 // one applies a message under a savepoint. Checks that write nothing come
@@ -272,22 +275,28 @@ func (ap *applier) one(ctx context.Context, x ExchangeInput) (exchange.Result, e
 	}
 	ap.cache.begin()
 	err := ap.apply(ctx, x, &res)
+	if err == nil && ap.tx.err != nil {
+		err = ap.tx.err // queued rows failed in a flush that could not report it
+	}
+	if err == nil && ap.safe {
+		err = ap.tx.flushInserts(ctx) // the message's own rows, under its savepoint
+	}
+	ap.tx.err = nil
 	if err != nil || res.Duplicate {
 		if !ap.safe {
 			// Without a savepoint only a message that wrote nothing and
 			// was refused for its content (no database error: PostgreSQL
 			// aborts the transaction on one) can be undone here.
 			var ps exchange.Problems
-			if ap.tx.writes != nWrites || len(ap.newProvs) > 0 || !errors.As(err, &ps) {
+			if ap.tx.writes != nWrites || !errors.As(err, &ps) {
 				return res, errSafe
 			}
 		}
 		ap.tx.changes = ap.tx.changes[:nChanges]
 		ap.tx.audits = ap.tx.audits[:nAudits]
 		ap.cache.rollback()
-		clear(ap.newProvs)
-		ap.newProvs = ap.newProvs[:0]
 		if ap.safe {
+			ap.tx.dropInserts() // the message's own (without a savepoint it queued none)
 			if _, rerr := ap.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 				return res, rerr
 			}
@@ -370,6 +379,14 @@ func (ap *applier) apply(ctx context.Context, x ExchangeInput, res *exchange.Res
 	if first {
 		_, err = tx.Exec(ctx, "UPDATE exchange_messages SET resultaat = ? WHERE id = ?", string(summary), msgID)
 		return err
+	}
+	if !ap.safe {
+		// Queued with the batch's other rows; one recorded meanwhile by
+		// another import (PostgreSQL) makes the batch run again with
+		// savepoints (errLost), which finds it a duplicate.
+		return tx.insert(ctx, insMessages, `INSERT INTO exchange_messages (id, gemeente, standaard, code, afzender, identificatie, dagtekening, bestand, sha256, resultaat, imported_at, imported_by) VALUES`,
+			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "ON CONFLICT (gemeente, standaard, code, afzender, identificatie) DO NOTHING",
+			msgID, ap.gm, string(m.Standard), m.Code, m.Afzender, m.ID, m.Dagtekening, baseName(x.File), x.SHA256, string(summary), s.ts(s.now()), ap.a.P.UserID)
 	}
 	// Recorded concurrently by another import (PostgreSQL): a duplicate.
 	ok, err := record(string(summary))
@@ -540,7 +557,7 @@ func (ap *applier) apply301(ctx context.Context, m *exchange.Message, wet string
 			return err
 		}
 	}
-	return ap.flushProvisions(ctx)
+	return nil
 }
 
 // allocationCost turns volume/unit/frequency/budget into naober's price
@@ -578,11 +595,17 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 	}
 	taakveld := exchangeTaakveld(wet, al.Categorie)
 	if !found {
-		// Queued: the message's new provisions go in one statement (flushProvisions).
+		// Queued with the batch's other new rows (xtx.insert).
 		id := secret.SortedID()
-		ap.newProvs = append(ap.newProvs, id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
+		err := tx.insert(ctx, insProvisions, `INSERT INTO provisions (id, gemeente, person_id, household_id, wet, categorie, productcode, taakveld, aanbieder, aanbieder_agb,
+		start_datum, eind_datum, volume, eenheid, frequentie, prijs_cents, maandbedrag_cents, profiel, status, eind_reden, toelichting, created_by, created_at, updated_at,
+		toewijzingnummer, referentie_aanbieder, toewijzingsdatum, budget_cents, bron) VALUES`, "(?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)", "",
+			id, ap.gm, who.PersonID, who.HouseholdID, wet, al.Categorie, al.Code, taakveld, m.AGB(),
 			al.Ingangsdatum, al.Einddatum, vol, al.Eenheid, al.Frequentie, prijs, maand, casework.ProvisionGranted, truncate(strings.TrimSpace(al.Commentaar), 2000), ap.a.P.UserID, now, now,
 			al.Nummer, al.ReferentieAanbieder, al.Toewijzingsdatum, budget, people.SourceExchange)
+		if err != nil {
+			return err
+		}
 		res.ProvisionsCreated++
 		ap.cache.addProvision(wet, al.Nummer, provisionRef{id: id, person: who.PersonID, household: who.HouseholdID, status: casework.ProvisionGranted})
 		if other != "" {
@@ -593,10 +616,7 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 		return ap.touched(ctx, id, who.HouseholdID, audit.Create, "create")
 	}
 	// An update: the allocation as the gemeente now states it (perhaps one
-	// queued by this message: written first).
-	if err := ap.flushProvisions(ctx); err != nil {
-		return err
-	}
+	// queued: the UPDATE writes the queue first).
 	_, err = tx.Exec(ctx, `UPDATE provisions SET categorie = ?, productcode = ?, taakveld = ?, aanbieder_agb = ?, start_datum = ?, eind_datum = ?,
 		volume = ?, eenheid = ?, frequentie = ?, prijs_cents = ?, maandbedrag_cents = ?, toelichting = ?, referentie_aanbieder = ?, toewijzingsdatum = ?,
 		budget_cents = ?, updated_at = ? WHERE id = ?`,
@@ -607,24 +627,6 @@ func (ap *applier) upsert301(ctx context.Context, m *exchange.Message, wet strin
 	}
 	res.ProvisionsUpdated++
 	return ap.touched(ctx, cur.id, cur.household, audit.Update, "update")
-}
-
-// provisionCols is the number of arguments of one queued provision.
-const provisionCols = 26
-
-// flushProvisions inserts the provisions a 301 queued, in one statement.
-func (ap *applier) flushProvisions(ctx context.Context) error {
-	n := len(ap.newProvs) / provisionCols
-	if n == 0 {
-		return nil
-	}
-	_, err := ap.tx.Exec(ctx, `INSERT INTO provisions (id, gemeente, person_id, household_id, wet, categorie, productcode, taakveld, aanbieder, aanbieder_agb,
-		start_datum, eind_datum, volume, eenheid, frequentie, prijs_cents, maandbedrag_cents, profiel, status, eind_reden, toelichting, created_by, created_at, updated_at,
-		toewijzingnummer, referentie_aanbieder, toewijzingsdatum, budget_cents, bron) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", "), ap.newProvs...)
-	clear(ap.newProvs)
-	ap.newProvs = ap.newProvs[:0]
-	return err
 }
 
 func truncate(s string, n int) string {

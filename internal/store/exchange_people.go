@@ -162,8 +162,8 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 		if !p.Geboortedatum.IsZero() && (today.Before(p.Geboortedatum) || p.Geboortedatum.Year() < 1890) {
 			return out, exchange.Problems{{Path: "Client/Geboortedatum/Datum", Value: p.Geboortedatum.ISO(), Msg: "de geboortedatum ligt in de toekomst of te ver terug"}}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO persons (id, gemeente, bsn_enc, bsn_hash, voornamen, tussenvoegsel, achternaam, naam_zoek, geboortedatum, geslacht, bron, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if err := tx.insert(ctx, insPersons, `INSERT INTO persons (id, gemeente, bsn_enc, bsn_hash, voornamen, tussenvoegsel, achternaam, naam_zoek, geboortedatum, geslacht, bron, created_at, updated_at)
+			VALUES`, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "",
 			pid, gemeente, s.keys.Encrypt(bsn, bsnContext(gemeente)), hash, p.Voornamen, p.Tussenvoegsel, p.Achternaam, Fold(p.Name()),
 			p.Geboortedatum, p.Geslacht, p.Bron, s.ts(now), s.ts(now)); err != nil {
 			return out, err
@@ -206,8 +206,8 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 			}
 		}
 		out.Unplaced = h.Wijk == ""
-		if _, err := tx.Exec(ctx, `INSERT INTO households (id, gemeente, postcode, huisnummer, toevoeging, wijk, buurt, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, gemeente, h.Postcode, h.Huisnummer, h.Toevoeging, h.Wijk, h.Buurt, s.ts(now), s.ts(now)); err != nil {
+		if err := tx.insert(ctx, insHouseholds, `INSERT INTO households (id, gemeente, postcode, huisnummer, toevoeging, wijk, buurt, created_at, updated_at)
+			VALUES`, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", "", h.ID, gemeente, h.Postcode, h.Huisnummer, h.Toevoeging, h.Wijk, h.Buurt, s.ts(now), s.ts(now)); err != nil {
 			return out, err
 		}
 		out.HouseholdCreated = true
@@ -220,7 +220,7 @@ func (s *Store) exchangePersonC(ctx context.Context, tx *xtx, a Actor, gemeente 
 	if !birth.IsZero() && (people.Person{Geboortedatum: birth}).Age(today) < 18 {
 		rol = "kind"
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO household_members (id, gemeente, household_id, person_id, rol, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, NULL)`,
+	if err := tx.insert(ctx, insMembers, `INSERT INTO household_members (id, gemeente, household_id, person_id, rol, start_date, end_date) VALUES`, "(?, ?, ?, ?, ?, ?, NULL)", "",
 		secret.SortedID(), gemeente, h.ID, pid, rol, today); err != nil {
 		return out, err
 	}

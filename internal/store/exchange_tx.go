@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 
 	"naober.nl/naober/internal/audit"
@@ -19,7 +20,103 @@ type xtx struct {
 	cache  map[string]*sql.Stmt
 	buffer bool
 	audits []pendingAudit
-	writes int // statements run by Exec, to tell whether a message wrote
+	writes int // statements run by Exec or queued, to tell whether a message wrote
+
+	// defer: insert queues rows, written many to a statement by
+	// flushInserts; any other statement through x flushes them first, so
+	// it sees them.
+	defer_  bool
+	pending [insertKinds]pendingRows
+	err     error // a flush before a QueryRow failed (QueryRow cannot say so)
+}
+
+// The tables insert queues, in the order flushInserts writes them
+// (foreign keys: persons and households before their members and
+// provisions).
+const (
+	insPersons = iota
+	insHouseholds
+	insMembers
+	insProvisions
+	insMessages
+	insertKinds
+)
+
+type pendingRows struct {
+	head, row string // "INSERT INTO t (…) VALUES", "(?, …)"
+	tail      string // after the rows ("ON CONFLICT …")
+	cols      int
+	args      []any
+}
+
+// insert writes one row (head VALUES row tail), or queues it when x defers.
+func (x *xtx) insert(ctx context.Context, kind int, head, row, tail string, args ...any) error {
+	if !x.defer_ {
+		_, err := x.Exec(ctx, head+" "+row+" "+tail, args...)
+		return err
+	}
+	x.writes++
+	p := &x.pending[kind]
+	p.head, p.row, p.tail, p.cols = head, row, tail, len(args)
+	p.args = append(p.args, args...)
+	return nil
+}
+
+// queued says whether rows wait for flushInserts.
+func (x *xtx) queued() bool {
+	for i := range x.pending {
+		if len(x.pending[i].args) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// dropInserts forgets the queued rows (their savepoint was rolled back).
+func (x *xtx) dropInserts() {
+	for i := range x.pending {
+		clear(x.pending[i].args)
+		x.pending[i].args = x.pending[i].args[:0]
+	}
+}
+
+// errLost is a queued row that was not written (PostgreSQL: a message
+// recorded by another import meanwhile).
+var errLost = errors.New("exchange: a queued row was not written")
+
+// flushInserts writes the queued rows, up to 100 a statement.
+func (x *xtx) flushInserts(ctx context.Context) error {
+	for i := range x.pending {
+		p := &x.pending[i]
+		for len(p.args) > 0 {
+			n := min(100, len(p.args)/p.cols)
+			q := p.head + " " + strings.TrimSuffix(strings.Repeat(p.row+", ", n), ", ") + " " + p.tail
+			st, err := x.prepare(ctx, q)
+			if err != nil {
+				return err
+			}
+			r, err := st.ExecContext(ctx, p.args[:n*p.cols]...)
+			if err != nil {
+				return err
+			}
+			if k, err := r.RowsAffected(); err == nil && k != int64(n) {
+				return errLost
+			}
+			clear(p.args[:n*p.cols])
+			p.args = p.args[n*p.cols:]
+		}
+		p.args = p.args[:0]
+	}
+	return nil
+}
+
+func (x *xtx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if x.defer_ && x.queued() {
+		if err := x.flushInserts(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return x.prepare(ctx, q)
 }
 
 type pendingAudit struct {
@@ -30,7 +127,7 @@ type pendingAudit struct {
 
 func newXTx(tx *Tx) *xtx { return &xtx{Tx: tx, cache: map[string]*sql.Stmt{}} }
 
-func (x *xtx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+func (x *xtx) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := x.cache[q]; ok {
 		return st, nil
 	}
@@ -65,6 +162,9 @@ func (x *xtx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 func (x *xtx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := x.stmt(ctx, q)
 	if err != nil {
+		if x.err == nil {
+			x.err = err
+		}
 		return x.Tx.QueryRow(ctx, q, args...) // reports the same error on Scan
 	}
 	return st.QueryRowContext(ctx, args...)
