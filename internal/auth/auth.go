@@ -76,15 +76,18 @@ const (
 	ModerateWijk                       // hide and answer wishes, keep the wijkagenda, enter paper ballots; only in the wijken of coordinator_wijken
 	ManageWijkbudget                   // open a wijkbudget vote and review its proposals (feasibility and cost)
 	ReadOutbox                         // see e-mail kept in the outbox when no SMTP server is set
+	ManageMeetings                     // organise meetings: wijk meetings in coordinator_wijken (wijkcoordinator), network meetings of the gemeente (beleid); write the report
+	ManageFund                         // run the gemeente's neighbourhood funds: review applications, decide (four eyes: never alone, never one's own review), pay tranches
+	MatchHelp                          // voor elkaar: see, match and follow up requests in coordinator_wijken, including those of vulnerable people that are never public
 )
 
 var grants = map[Role][]Permission{
 	Regisseur:       {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend},
 	Teamleider:      {ReadPersons, WritePersons, ReadMonitor, ReportSignal, ApproveSpend, ApproveLarge, ManageTeam, ReadSensitive},
-	Beleid:          {ReadMonitor, ReportSignal, ManageWijkbudget},
+	Beleid:          {ReadMonitor, ReportSignal, ManageWijkbudget, ManageMeetings, ManageFund},
 	Beheer:          {ReadAudit, ManageUsers, ManageTeam, ReportSignal, ImportExchange, ReadOutbox},
 	Melder:          {ReportSignal},
-	Wijkcoordinator: {ModerateWijk, ManageWijkbudget},
+	Wijkcoordinator: {ModerateWijk, ManageWijkbudget, ManageMeetings, ManageFund, MatchHelp},
 }
 
 // Allows reports whether the role carries the permission.
