@@ -169,8 +169,9 @@ func ValidateProvision(p *Provision) error {
 	if p.Start.IsZero() {
 		fe.Add("start", "vul een startdatum in")
 	}
-	if !p.Eind.IsZero() && !p.Start.IsZero() && !p.Start.Before(p.Eind) {
-		fe.Add("eind", "de einddatum ligt na de startdatum ("+p.Start.Dutch()+")")
+	// Both ends are inclusive (as in iJw/iWmo), so one day is start = end.
+	if !p.Eind.IsZero() && !p.Start.IsZero() && p.Eind.Before(p.Start) {
+		fe.Add("eind", "de einddatum ligt op of na de startdatum ("+p.Start.Dutch()+")")
 	}
 	validateVolume(p, &fe)
 	validateMoney(p, &fe)
@@ -319,8 +320,8 @@ func ApplyStatus(p *Provision, ch StatusChange) error {
 	end := p.Eind
 	if !ch.Eind.IsZero() {
 		end = ch.Eind
-		if !p.Start.Before(end) {
-			fe.Add("eind", "de einddatum ligt na de startdatum ("+p.Start.Dutch()+")")
+		if end.Before(p.Start) {
+			fe.Add("eind", "de einddatum ligt op of na de startdatum ("+p.Start.Dutch()+")")
 		}
 	}
 	if ch.Status == ProvisionEnded {

@@ -70,7 +70,6 @@ func TestValidateProvisionNamesEveryField(t *testing.T) {
 		{"AGB without name", func(p *Provision) { p.Aanbieder = "" }, "aanbieder"},
 		{"no start", func(p *Provision) { p.Start = people.Date{} }, "start"},
 		{"end before start", func(p *Provision) { p.Eind = people.MustDate("2025-12-31") }, "eind"},
-		{"end on start", func(p *Provision) { p.Eind = p.Start }, "eind"},
 		{"zero volume", func(p *Provision) { p.Volume = ip(0) }, "volume"},
 		{"negative volume", func(p *Provision) { p.Volume = ip(-3) }, "volume"},
 		{"unit without volume", func(p *Provision) { p.Volume = nil; p.MaandbedragCents = Cents(100).Ptr() }, "volume"},
@@ -98,8 +97,14 @@ func TestValidateProvisionNamesEveryField(t *testing.T) {
 			t.Errorf("%s: want error on %s, got %v", c.name, c.field, fe)
 		}
 	}
-	// A category of another law says which law it belongs to.
+	// Ends are inclusive: a provision of one day (start = end) is valid.
 	p := validProvision()
+	p.Eind = p.Start
+	if err := ValidateProvision(&p); err != nil {
+		t.Errorf("one day (start = end): %v", err)
+	}
+	// A category of another law says which law it belongs to.
+	p = validProvision()
 	p.Categorie = "45"
 	fe, _ := people.AsFieldErrors(ValidateProvision(&p))
 	if got := fe.For("categorie"); got != "categorie 45 hoort bij Jeugdwet, niet bij Wmo 2015" {
