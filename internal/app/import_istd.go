@@ -337,6 +337,22 @@ func runExportAllocation(ctx context.Context, args []string, getenv func(string)
 	if !p.CanAnywhere(auth.ReadPersons) || !p.CanAnywhere(auth.WritePersons) {
 		return fmt.Errorf("--user: %q heeft geen rol die cliënten en voorzieningen mag inzien en wijzigen (regisseur of teamleider)", *user)
 	}
+	// The file is opened before the allocation number is taken, so a bad
+	// --out cannot leave a number committed with no message written; a
+	// message that fails later removes the empty file again.
+	var f *os.File
+	keep := false
+	if *out != "" {
+		if f, err = os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		defer func() {
+			if !keep {
+				f.Close()
+				os.Remove(*out)
+			}
+		}()
+	}
 	// Written inside the store's transaction: a message that does not
 	// validate takes no allocation number.
 	var buf bytes.Buffer
@@ -352,19 +368,18 @@ func runExportAllocation(ctx context.Context, args []string, getenv func(string)
 	case err != nil:
 		return err
 	}
-	w := stdout
-	if *out != "" {
-		f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
+	w := io.Writer(stdout)
+	if f != nil {
 		w = f
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("export allocation: %w", err)
 	}
-	if *out != "" {
+	if f != nil {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		keep = true
 		fmt.Fprintf(stderr, "%s%s written to %s\n", m.Name(), " "+m.ID, *out)
 	}
 	return nil

@@ -131,4 +131,21 @@ func TestExportAllocation(t *testing.T) {
 	if err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID}, noEnv, nil, io.Discard, io.Discard); err == nil {
 		t.Fatal("export without --user")
 	}
+	// --out is opened before anything is written or numbered: an existing
+	// file is refused and kept as it was.
+	err = Run(ctx, []string{"export", "allocation", "--db", db, "--provision", pvs[0].ID, "--user", "r@diemen.nl", "--id", "X43", "--out", out}, noEnv, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--out") {
+		t.Fatalf("existing --out: %v", err)
+	}
+	if back, _ := os.ReadFile(out); !bytes.Contains(back, []byte("X42")) {
+		t.Fatal("existing --out was changed")
+	}
+	// A refused export leaves no empty file behind.
+	none := filepath.Join(dir, "geen.xml")
+	if err := Run(ctx, []string{"export", "allocation", "--db", db, "--provision", "bestaat-niet", "--user", "r@diemen.nl", "--out", none}, noEnv, nil, io.Discard, io.Discard); err == nil {
+		t.Fatal("export of an unknown provision")
+	}
+	if _, err := os.Stat(none); !os.IsNotExist(err) {
+		t.Fatalf("refused export left %s: %v", none, err)
+	}
 }
