@@ -209,7 +209,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, SessionTTL: *sessionTTL, Secure: *secure || *tlsCert != "", PublicURL: ml.publicURL}
-	stopMailer := startMailer(ctx, smtpc, st, log)
+	stopMailer := startMailer(ctx, smtpc, st, log, ml.publicURL)
 	defer stopMailer() // before the store closes
 	if !isPostgres(d.db) {
 		// Uploads between the steps of an import stay in the data directory
@@ -335,7 +335,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	srv := &web.Server{Store: st, Atlas: atlas, Log: log, Banner: "Demo-omgeving met verzonnen gegevens"}
 	// The demo sends no e-mail: it waits in the outbox for beheer.
-	stopMailer := startMailer(ctx, nil, st, log)
+	stopMailer := startMailer(ctx, nil, st, log, "")
 	defer stopMailer() // before the store closes
 	stopMonitor, err := startMonitor(ctx, mf, srv, st, d.keyPath(), []string{g.Code}, log)
 	if err != nil {

@@ -50,15 +50,20 @@ func (m *mailFlags) smtp(getenv func(string) string) (*mail.SMTP, error) {
 	return &mail.SMTP{Addr: m.addr, From: m.from, User: m.user, Password: m.password}, nil
 }
 
-// startMailer runs the background sender (and the daily digest) until
-// stop is called.
-func startMailer(ctx context.Context, c *mail.SMTP, st *store.Store, log *slog.Logger) (stop func()) {
+// startMailer runs the background sender (with the daily digest and the
+// meetings' day-before reminders) until stop is called. publicURL starts
+// the links in reminders ("" leaves them relative).
+func startMailer(ctx context.Context, c *mail.SMTP, st *store.Store, log *slog.Logger, publicURL string) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		(&mail.Sender{Outbox: st, SMTP: c, Log: log}).Run(ctx)
+		reminders := func(ctx context.Context) error {
+			_, err := st.SendMeetingReminders(ctx, publicURL)
+			return err
+		}
+		(&mail.Sender{Outbox: st, SMTP: c, Log: log, Jobs: []func(context.Context) error{reminders}}).Run(ctx)
 	}()
 	if c == nil {
 		log.Info("no SMTP server set: e-mail stays in the outbox (/beheer/outbox)")

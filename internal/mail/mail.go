@@ -211,6 +211,10 @@ type Sender struct {
 	DigestHour int
 	Location   *time.Location
 	Now        func() time.Time
+	// Jobs run at the start of every round, before sending, so what they
+	// queue goes out in the same round (the meetings' day-before
+	// reminders). A failing job is logged; the round goes on.
+	Jobs []func(context.Context) error
 
 	lastDigest time.Time
 }
@@ -264,6 +268,11 @@ func (s *Sender) Run(ctx context.Context) {
 // due. It returns the number of messages sent.
 func (s *Sender) Round(ctx context.Context) (int, error) {
 	s.defaults()
+	for _, job := range s.Jobs {
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("mail job", "err", err)
+		}
+	}
 	if err := s.digests(ctx); err != nil {
 		return 0, err
 	}

@@ -2,6 +2,8 @@ package mail_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -176,5 +178,24 @@ func TestSenderWithoutSMTPKeepsMail(t *testing.T) {
 	due, err := s.DueMail(ctx, 10, 8, time.Minute)
 	if err != nil || len(due) != 1 || due[0].Attempts != 0 {
 		t.Fatalf("due %+v %v", due, err)
+	}
+}
+
+// Jobs run every round, before sending, and a failing one does not stop
+// the round.
+func TestSenderRunsJobs(t *testing.T) {
+	s := storetest.SQLite(t)
+	ran := 0
+	snd := &naomail.Sender{Outbox: s, Jobs: []func(context.Context) error{
+		func(context.Context) error { ran++; return errors.New("kapot") },
+		func(context.Context) error { ran++; return nil },
+	}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for i := 0; i < 2; i++ {
+		if _, err := snd.Round(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ran != 4 {
+		t.Fatalf("jobs ran %d times in two rounds, want 4", ran)
 	}
 }
