@@ -1,0 +1,430 @@
+package store_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/casework"
+	"naober.nl/naober/internal/errs"
+	"naober.nl/naober/internal/people"
+	"naober.nl/naober/internal/store"
+	"naober.nl/naober/internal/store/storetest"
+	"naober.nl/naober/internal/voorelkaar"
+)
+
+func helpRequest(t *testing.T, s *store.Store, p *auth.Principal, via bool) voorelkaar.Request {
+	t.Helper()
+	r := voorelkaar.Request{Category: "boodschappen", Days: []string{"ma", "wo"}, Parts: []string{"ochtend"},
+		Text: "Wie doet op maandag boodschappen met mij?", Contact: "06-11112222 (Anna)", ViaCoordinator: via}
+	if err := s.CreateHelpRequest(ctx, p, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func helpOffer(t *testing.T, s *store.Store, p *auth.Principal, wijken ...string) voorelkaar.Offer {
+	t.Helper()
+	o := voorelkaar.Offer{Categories: []voorelkaar.Category{"boodschappen", "wandelen"}, Days: []string{"ma", "di"}, Parts: []string{"ochtend", "middag"},
+		Wijken: wijken, Text: "Ik heb een auto en help graag met boodschappen.", Contact: "06-98765432"}
+	if err := s.CreateHelpOffer(ctx, p, &o); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// noneOf fails when the text holds any of the secrets.
+func noneOf(t *testing.T, what, text string, secrets ...string) {
+	t.Helper()
+	for _, x := range secrets {
+		if x != "" && strings.Contains(text, x) {
+			t.Errorf("%s holds %q", what, x)
+		}
+	}
+}
+
+func mailKinds(t *testing.T, s *store.Store, userID string) []string {
+	t.Helper()
+	ks, err := store.StringsForTest(ctx, s, `SELECT kind FROM outbox WHERE user_id = ? ORDER BY created_at, id`, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks
+}
+
+func TestHelpMatchReleasesContactOnlyWhenBothAccept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		setup(t, s)
+		anna := wishResident(t, s, "GM0119", "WK011901", "Anna de Boer")
+		bram := wishResident(t, s, "GM0119", "WK011901", "Bram Bakker")
+		stranger := wishResident(t, s, "GM0119", "WK011901", "Cees")
+
+		bad := voorelkaar.Request{Category: "zwemmen", Text: "x"}
+		if err := s.CreateHelpRequest(ctx, anna, &bad); err == nil {
+			t.Fatal("a bad request was saved")
+		} else if fe, ok := people.AsFieldErrors(err); !ok || fe.For("categorie") == "" || fe.For("dagen") == "" {
+			t.Fatalf("errors: %v", err)
+		}
+		r := helpRequest(t, s, anna, false)
+		if r.FirstName != "Anna" || r.Wijk != "WK011901" || r.Status != voorelkaar.Open {
+			t.Fatalf("request %+v", r)
+		}
+		o := helpOffer(t, s, bram, "WK011901", "WK011902")
+
+		reqs, offers, err := s.PublicHelp(ctx, "GM0119", "WK011901")
+		if err != nil || len(reqs) != 1 || len(offers) != 1 {
+			t.Fatalf("public: %d %d %v", len(reqs), len(offers), err)
+		}
+		pub := mustJSON(t, []any{reqs, offers})
+		noneOf(t, "the public list", pub, anna.Email, bram.Email, "Anna de Boer", "Bram Bakker", "06-11112222", "06-98765432", anna.UserID, bram.UserID)
+
+		ov, err := s.HelpOffer(ctx, bram, o.ID)
+		if err != nil || len(ov.Suggestions) != 1 || ov.Suggestions[0].Request.ID != r.ID {
+			t.Fatalf("suggestions for the offer: %+v %v", ov.Suggestions, err)
+		}
+		rv, err := s.HelpRequest(ctx, anna, r.ID)
+		if err != nil || len(rv.Suggestions) != 1 || rv.Suggestions[0].Offer.ID != o.ID {
+			t.Fatalf("suggestions for the request: %+v %v", rv.Suggestions, err)
+		}
+		if _, err := s.ProposeMatch(ctx, stranger, r.ID, o.ID); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a stranger proposed: %v", err)
+		}
+		mid, err := s.ProposeMatch(ctx, bram, r.ID, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := s.ProposeMatch(ctx, bram, r.ID, o.ID); err != nil || again != mid {
+			t.Fatalf("proposing twice: %s %v", again, err)
+		}
+		if !slices.Contains(mailKinds(t, s, anna.UserID), "voorelkaar-voorstel") {
+			t.Error("anna heard nothing of the proposal")
+		}
+
+		// Before both accept: neither side's pages hold the other's contact or full name.
+		mine, err := s.HelpOf(ctx, anna)
+		if err != nil || len(mine.Matches) != 1 || !mine.Matches[0].MayAnswer() || mine.Matches[0].Contact != nil {
+			t.Fatalf("anna's matches: %+v %v", mine.Matches, err)
+		}
+		noneOf(t, "anna's view before accepting", mustJSON(t, mine), bram.Email, "Bram Bakker", "06-98765432", bram.UserID)
+		theirs, err := s.HelpOf(ctx, bram)
+		if err != nil || len(theirs.Matches) != 1 || theirs.Matches[0].MayAnswer() {
+			t.Fatalf("bram's matches: %+v %v", theirs.Matches, err)
+		}
+		noneOf(t, "bram's view before accepting", mustJSON(t, theirs), anna.Email, "Anna de Boer", "06-11112222", anna.UserID)
+		ov, _ = s.HelpOffer(ctx, bram, o.ID)
+		noneOf(t, "bram's offer before accepting", mustJSON(t, ov), anna.Email, "Anna de Boer", "06-11112222")
+		if err := s.AnswerMatch(ctx, stranger, mid, true); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a stranger answered: %v", err)
+		}
+
+		// Both say yes: now each sees the other.
+		if err := s.AnswerMatch(ctx, anna, mid, true); err != nil {
+			t.Fatal(err)
+		}
+		mine, _ = s.HelpOf(ctx, anna)
+		if c := mine.Matches[0].Contact; c == nil || c.Email != bram.Email || c.Phone != "06-98765432" || c.FirstName != "Bram" {
+			t.Fatalf("anna sees %+v", c)
+		}
+		theirs, _ = s.HelpOf(ctx, bram)
+		if c := theirs.Matches[0].Contact; c == nil || c.Email != anna.Email || c.Phone != "06-11112222 (Anna)" {
+			t.Fatalf("bram sees %+v", c)
+		}
+		if !slices.Contains(mailKinds(t, s, bram.UserID), "voorelkaar-contact") {
+			t.Error("bram heard nothing of the accepted match")
+		}
+		reads, _ := store.StringsForTest(ctx, s, `SELECT user_id FROM audit_log WHERE record_type = ? AND record_id = ? AND action = 'lezen'`, store.RecHelpContact, mid)
+		if !slices.Contains(reads, anna.UserID) || !slices.Contains(reads, bram.UserID) {
+			t.Errorf("reading contact details is not audited: %v", reads)
+		}
+		reqs, _, _ = s.PublicHelp(ctx, "GM0119", "WK011901")
+		if len(reqs) != 0 {
+			t.Error("a matched request is still listed")
+		}
+		if _, err := s.ProposeMatch(ctx, anna, r.ID, o.ID); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("proposing on a matched request: %v", err)
+		}
+
+		// Feedback only after the help is done; once per side.
+		f := voorelkaar.Feedback{Rating: 5, Text: "Heel fijn"}
+		if err := s.GiveFeedback(ctx, anna, mid, &f); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("feedback before done: %v", err)
+		}
+		if err := s.MarkHelpDone(ctx, bram, r.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("the volunteer marked the request done: %v", err)
+		}
+		if err := s.MarkHelpDone(ctx, anna, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(mailKinds(t, s, bram.UserID), "voorelkaar-feedback") {
+			t.Error("no feedback asked")
+		}
+		if err := s.GiveFeedback(ctx, anna, mid, &f); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.GiveFeedback(ctx, anna, mid, &f); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("second feedback: %v", err)
+		}
+		if err := s.GiveFeedback(ctx, bram, mid, &voorelkaar.Feedback{Text: "Gezellige ochtend"}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.HelpStatsFor(ctx, "GM0119", "WK011901")
+		if err != nil || st.Requests != 1 || st.Offers != 1 || st.Matched != 1 || st.Done != 1 {
+			t.Fatalf("stats %+v %v", st, err)
+		}
+		if err := s.CloseHelpRequest(ctx, anna, r.ID, "klaar"); err == nil {
+			t.Fatal("closed with a too short reason / a done request")
+		}
+	})
+}
+
+func TestHelpDeclineAndClose(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		setup(t, s)
+		anna := wishResident(t, s, "GM0119", "WK011901", "Anna")
+		bram := wishResident(t, s, "GM0119", "WK011901", "Bram")
+		daan := wishResident(t, s, "GM0119", "WK011902", "Daan")
+		r := helpRequest(t, s, anna, false)
+		o1 := helpOffer(t, s, bram, "WK011901")
+		o2 := helpOffer(t, s, daan, "WK011901")
+		far := helpOffer(t, s, daan, "WK011903")
+		if _, err := s.ProposeMatch(ctx, anna, r.ID, far.ID); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("matched an offer for another wijk: %v", err)
+		}
+		m1, err := s.ProposeMatch(ctx, anna, r.ID, o1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := s.ProposeMatch(ctx, anna, r.ID, o2.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerMatch(ctx, bram, m1, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerMatch(ctx, bram, m1, true); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("answered twice: %v", err)
+		}
+		if !slices.Contains(mailKinds(t, s, anna.UserID), "voorelkaar-nee") {
+			t.Error("anna did not hear the no")
+		}
+		if err := s.CloseHelpRequest(ctx, anna, r.ID, "Mijn zoon helpt nu."); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerMatch(ctx, daan, m2, true); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("accepted a match of a closed request: %v", err)
+		}
+		if err := s.CloseHelpOffer(ctx, anna, o2.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("closed another's offer: %v", err)
+		}
+	})
+}
+
+func TestHelpViaCoordinatorIsNeverPublic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		setup(t, s)
+		anna := wishResident(t, s, "GM0119", "WK011901", "Anna")
+		bram := wishResident(t, s, "GM0119", "WK011901", "Bram")
+		coord := wishCoordinator(t, s, "GM0119", "WK011901")
+		if err := s.SetCoordinatorWijken(ctx, coord.P.UserID, "GM0119", coord.P.Wijken); err != nil {
+			t.Fatal(err)
+		}
+		other := wishCoordinator(t, s, "GM0119", "WK011902")
+		r := helpRequest(t, s, anna, true)
+		o := helpOffer(t, s, bram, "WK011901")
+		if !slices.Contains(mailKinds(t, s, coord.P.UserID), "voorelkaar-coordinator") {
+			t.Error("the coordinator heard nothing")
+		}
+		reqs, _, _ := s.PublicHelp(ctx, "GM0119", "WK011901")
+		if len(reqs) != 0 {
+			t.Fatal("a request via the coordinator is public")
+		}
+		if _, err := s.HelpRequest(ctx, bram, r.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a volunteer read it: %v", err)
+		}
+		if _, err := s.HelpRequest(ctx, nil, r.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("anyone read it: %v", err)
+		}
+		if ov, _ := s.HelpOffer(ctx, bram, o.ID); len(ov.Suggestions) != 0 {
+			t.Fatal("suggested to a volunteer")
+		}
+		if _, err := s.ProposeMatch(ctx, bram, r.ID, o.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a volunteer proposed: %v", err)
+		}
+		if _, err := s.HelpCoordination(ctx, other, "GM0119", "WK011901"); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("another wijk's coordinator: %v", err)
+		}
+		if _, err := s.ProposeMatch(ctx, other.P, r.ID, o.ID); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("another wijk's coordinator matched: %v", err)
+		}
+		c, err := s.HelpCoordination(ctx, coord, "GM0119", "WK011901")
+		if err != nil || len(c.Requests) != 1 || len(c.Requests[0].Suggestions) != 1 || c.Requests[0].Request.Contact == "" {
+			t.Fatalf("coordination %+v %v", c, err)
+		}
+		mid, err := s.ProposeMatch(ctx, coord.P, r.ID, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, _ := s.HelpOf(ctx, bram)
+		if len(theirs.Matches) != 1 || !theirs.Matches[0].MayAnswer() {
+			t.Fatalf("bram: %+v", theirs.Matches)
+		}
+		noneOf(t, "bram before accepting", mustJSON(t, theirs), anna.Email, "06-11112222")
+		if err := s.AnswerMatch(ctx, anna, mid, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerMatch(ctx, bram, mid, true); err != nil {
+			t.Fatal(err)
+		}
+		theirs, _ = s.HelpOf(ctx, bram)
+		if c := theirs.Matches[0].Contact; c == nil || c.Email != anna.Email {
+			t.Fatalf("bram after both accepted: %+v", c)
+		}
+	})
+}
+
+func TestPrescriptionKeepsTheCaseFromTheVolunteer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := zrmSetup(t, s)
+		p, err := s.StartPlan(ctx, f.meppel, f.h.ID, people.Date{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &casework.Goal{Domein: "sociaal_netwerk", DoelNiveau: 4, Streefdatum: f.today.AddDays(90), Tekst: "Mevrouw Jansen komt weer buiten na haar depressie", Actions: []casework.Action{{Tekst: "Wekelijks wandelen met een vrijwilliger", Wie: "vrijwilliger"}}}
+		if p, err = s.AddGoal(ctx, f.meppel, f.h.ID, g); err != nil {
+			t.Fatal(err)
+		}
+		action := p.Goals[0].Actions[0]
+		coord := wishCoordinator(t, s, "GM0119", "WK011901")
+		bram := wishResident(t, s, "GM0119", "WK011901", "Bram")
+		o := helpOffer(t, s, bram, "WK011901")
+		o.Categories = append(o.Categories, "wandelen")
+
+		r := voorelkaar.Request{FirstName: "Anna", Category: "wandelen", Days: []string{"di"}, Parts: []string{"middag"}, Text: "Een vaste wandelmaatje op dinsdagmiddag", Contact: "Bel Anna: 0522-123456"}
+		err = s.PrescribeHelp(ctx, f.meppel, f.h.ID, action.ID, &r, store.Consent{})
+		if fe, ok := people.AsFieldErrors(err); !ok || fe.For("toestemming") == "" || fe.For("toestemming_datum") == "" {
+			t.Fatalf("without consent: %v", err)
+		}
+		consent := store.Consent{Date: f.today, How: "mondeling"}
+		if err := s.PrescribeHelp(ctx, f.haarlem, f.h.ID, action.ID, &r, consent); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("another gemeente prescribed: %v", err)
+		}
+		if err := s.PrescribeHelp(ctx, f.meppel, f.h.ID, "nope", &r, consent); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("an unknown action: %v", err)
+		}
+		if err := s.PrescribeHelp(ctx, f.meppel, f.h.ID, action.ID, &r, consent); err != nil {
+			t.Fatal(err)
+		}
+		if !r.ViaCoordinator || r.Wijk != "WK011901" || r.Origin != voorelkaar.OriginPrescription {
+			t.Fatalf("request %+v", r)
+		}
+		if reqs, _, _ := s.PublicHelp(ctx, "GM0119", "WK011901"); len(reqs) != 0 {
+			t.Fatal("a prescription is public")
+		}
+		ps, err := s.Prescriptions(ctx, f.meppel, f.h.ID)
+		if err != nil || len(ps) != 1 || ps[0].Status != voorelkaar.Open || ps[0].ActionText != action.Tekst {
+			t.Fatalf("prescriptions %+v %v", ps, err)
+		}
+		if _, err := s.Prescriptions(ctx, f.haarlem, f.h.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("haarlem read them: %v", err)
+		}
+		c, err := s.HelpCoordination(ctx, coord, "GM0119", "WK011901")
+		if err != nil || len(c.Requests) != 1 || !c.Requests[0].Prescribed {
+			t.Fatalf("coordination: %+v %v", c, err)
+		}
+		mid, err := s.ProposeMatch(ctx, coord.P, r.ID, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerMatch(ctx, bram, mid, true); err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := s.HelpOf(ctx, bram)
+		if err != nil || len(theirs.Matches) != 1 || theirs.Matches[0].Contact == nil || theirs.Matches[0].Contact.Phone != "Bel Anna: 0522-123456" {
+			t.Fatalf("the volunteer after accepting: %+v %v", theirs.Matches, err)
+		}
+		// The volunteer never sees the case: not the household, the plan or the person.
+		noneOf(t, "the volunteer's view", mustJSON(t, theirs), f.h.ID, "7941", "Jansen", f.mother.BSN, "depressie", action.Tekst, action.ID, p.ID, f.meppel.P.Email)
+		ps, _ = s.Prescriptions(ctx, f.meppel, f.h.ID)
+		if ps[0].Status != voorelkaar.Matched || ps[0].MatchedAt.IsZero() {
+			t.Fatalf("the plan does not show the match: %+v", ps[0])
+		}
+		if err := s.MarkHelpDone(ctx, coord.P, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		ps, _ = s.Prescriptions(ctx, f.meppel, f.h.ID)
+		if ps[0].Status != voorelkaar.Done {
+			t.Fatalf("not done: %+v", ps[0])
+		}
+		writes, _ := store.StringsForTest(ctx, s, `SELECT action FROM audit_log WHERE record_type = ? AND record_id = ?`, store.RecHelpPrescription, r.ID)
+		if !slices.Contains(writes, "aanmaken") || !slices.Contains(writes, "lezen") {
+			t.Errorf("prescription audit: %v", writes)
+		}
+		st, _ := s.HelpStatsFor(ctx, "GM0119", "WK011901")
+		if st.Prescribed != 1 || st.PrescribedDone != 1 {
+			t.Errorf("stats %+v", st)
+		}
+	})
+}
+
+func TestHelpReportsHideAndResidentLeaves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		setup(t, s)
+		anna := wishResident(t, s, "GM0119", "WK011901", "Anna")
+		bram := wishResident(t, s, "GM0119", "WK011901", "Bram")
+		coord := wishCoordinator(t, s, "GM0119", "WK011901")
+		other := wishCoordinator(t, s, "GM0119", "WK011902")
+		r := helpRequest(t, s, anna, false)
+		o := helpOffer(t, s, bram, "WK011901")
+		if err := s.ReportHelp(ctx, anna, "aanbod", o.ID, "Dit lijkt reclame voor een bedrijf."); err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.HelpCoordination(ctx, coord, "GM0119", "WK011901")
+		if err != nil || len(c.Reports) != 1 || c.Reports[0].TargetID != o.ID {
+			t.Fatalf("reports %+v %v", c.Reports, err)
+		}
+		if err := s.HideHelp(ctx, other, "aanbod", o.ID, "Reclame is niet toegestaan."); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("another wijk's coordinator hid: %v", err)
+		}
+		if err := s.HideHelp(ctx, coord, "aanbod", o.ID, "Reclame is niet toegestaan."); err != nil {
+			t.Fatal(err)
+		}
+		if _, offers, _ := s.PublicHelp(ctx, "GM0119", "WK011901"); len(offers) != 0 {
+			t.Fatal("a hidden offer is listed")
+		}
+		if c, _ = s.HelpCoordination(ctx, coord, "GM0119", "WK011901"); len(c.Reports) != 0 {
+			t.Fatal("the report stays open")
+		}
+
+		exp, err := s.ExportResident(ctx, anna.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if js := mustJSON(t, exp.Parts["voor_elkaar"]); !strings.Contains(js, r.ID) || !strings.Contains(js, "reclame") {
+			t.Fatalf("export: %s", js)
+		}
+		if err := s.DeleteResident(ctx, anna.UserID); err != nil {
+			t.Fatal(err)
+		}
+		left, _ := store.StringsForTest(ctx, s, `SELECT status || '|' || body || '|' || contact || '|' || first_name FROM help_requests WHERE id = ?`, r.ID)
+		if len(left) != 1 || left[0] != "closed|||Een oud-bewoner" {
+			t.Fatalf("after leaving: %v", left)
+		}
+		if err := s.DeleteResident(ctx, bram.UserID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.StringsForTest(ctx, s, `SELECT id FROM help_offers WHERE id = ?`, o.ID); len(n) != 0 {
+			t.Fatal("the offer stays after its author left")
+		}
+	})
+}
