@@ -63,7 +63,12 @@ func startMailer(ctx context.Context, c *mail.SMTP, st *store.Store, log *slog.L
 			_, err := st.SendMeetingReminders(ctx, publicURL)
 			return err
 		}
-		(&mail.Sender{Outbox: st, SMTP: c, Log: log, Jobs: []func(context.Context) error{reminders}}).Run(ctx)
+		// The neighbourhood fund's APK reminders (each one once, recorded).
+		fundReminders := func(ctx context.Context) error {
+			_, err := st.FundReminders(ctx)
+			return err
+		}
+		(&mail.Sender{Outbox: st, SMTP: c, Log: log, Jobs: []func(context.Context) error{reminders, fundReminders}}).Run(ctx)
 	}()
 	if c == nil {
 		log.Info("no SMTP server set: e-mail stays in the outbox (/beheer/outbox)")

@@ -1,0 +1,116 @@
+package participation
+
+import (
+	"testing"
+
+	"naober.nl/naober/internal/casework"
+	"naober.nl/naober/internal/errs"
+	"naober.nl/naober/internal/people"
+)
+
+func TestSplitTranchesAddUp(t *testing.T) {
+	for _, c := range []struct {
+		amount casework.Cents
+		n      int
+		first  casework.Cents
+	}{{500000, 2, 250000}, {100001, 2, 50001}, {99, 3, 99}, {123456, 1, 123456}, {100000, 3, 33400}} {
+		parts := SplitTranches(c.amount, c.n)
+		var sum casework.Cents
+		for _, p := range parts {
+			if p < 0 {
+				t.Fatalf("%d in %d: negative part %v", c.amount, c.n, parts)
+			}
+			sum += p
+		}
+		if len(parts) != c.n || sum != c.amount || parts[0] != c.first {
+			t.Errorf("%d in %d: %v", c.amount, c.n, parts)
+		}
+	}
+}
+
+func TestFundValidate(t *testing.T) {
+	f := Fund{Name: "  Wijk   fonds ", Year: 2026, Budget: 300000, Wijken: []string{"WK011901", "WK011901", " "}}
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "Wijk fonds" || f.Max != 300000 || len(f.Wijken) != 1 || f.APKMonths != 3 || f.Tranches != 2 {
+		t.Fatalf("%+v", f)
+	}
+	bad := Fund{Year: 1, Budget: -1, Max: -5, APKMonths: 13, Tranches: 9}
+	fe, _ := people.AsFieldErrors(bad.Validate())
+	for _, field := range []string{"naam", "jaar", "budget", "maximum", "wijken", "apk_maanden", "tranches"} {
+		if fe.For(field) == "" {
+			t.Errorf("no error for %s: %v", field, fe)
+		}
+	}
+}
+
+func TestApplicationValidate(t *testing.T) {
+	f := Fund{Max: 500000}
+	a := Application{Title: "Moestuin", What: "Samen tuinieren", ForWhom: "De straat", Goal: "ontmoeten",
+		Lines: []BudgetLine{{Description: "Grond", Amount: 30000}, {}, {Description: "Zaad", Amount: 0}, {Amount: 500}}}
+	fe, _ := people.AsFieldErrors(a.Validate(f, true))
+	if fe.For("regel3") == "" || fe.For("regel4") == "" || fe.For("regel2") != "" {
+		t.Fatalf("line errors: %v", fe)
+	}
+	a.Lines = []BudgetLine{{Description: "Grond", Amount: 300000}, {Description: "Kas", Amount: 200001}}
+	fe, _ = people.AsFieldErrors(a.Validate(f, true))
+	if fe.For("begroting") == "" {
+		t.Fatal("more than the maximum accepted")
+	}
+	a.Lines = a.Lines[:1]
+	a.Goal = "iets"
+	fe, _ = people.AsFieldErrors(a.Validate(f, false))
+	if fe.For("doel") == "" {
+		t.Fatal("unknown goal accepted in a concept")
+	}
+	a.Goal = ""
+	if err := a.Validate(f, false); err != nil {
+		t.Fatalf("a concept without goal: %v", err)
+	}
+}
+
+func TestCheckDecision(t *testing.T) {
+	app := Application{Status: AppBeoordeeld, ApplicantID: "res", ReviewedBy: "rev", Lines: []BudgetLine{{Description: "x", Amount: 400000}}}
+	fund := Fund{Budget: 1000000, Max: 500000}
+	ok := DecisionContext{App: app, Fund: fund, GrantedNow: 500000, DeciderID: "dec", CanDecide: true}
+	grant := Decision{Grant: true, Amount: 400000, Reason: "Goed"}
+	if err := CheckDecision(ok, grant); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		ctx  func(DecisionContext) DecisionContext
+		d    Decision
+		kind errs.Kind
+	}{
+		{"not a manager", func(c DecisionContext) DecisionContext { c.CanDecide = false; return c }, grant, errs.Forbidden},
+		{"the reviewer", func(c DecisionContext) DecisionContext { c.DeciderID = "rev"; return c }, grant, errs.Forbidden},
+		{"the applicant", func(c DecisionContext) DecisionContext { c.DeciderID = "res"; return c }, grant, errs.Forbidden},
+		{"not reviewed", func(c DecisionContext) DecisionContext { c.App.Status = AppIngediend; return c }, grant, errs.Conflict},
+		{"decided", func(c DecisionContext) DecisionContext { c.App.Status = AppToegekend; return c }, grant, errs.Conflict},
+		{"overdraws", func(c DecisionContext) DecisionContext { c.GrantedNow = 600001; return c }, grant, errs.Conflict},
+		{"no reason", func(c DecisionContext) DecisionContext { return c }, Decision{Grant: true, Amount: 1}, errs.Invalid},
+		{"more than asked", func(c DecisionContext) DecisionContext { return c }, Decision{Grant: true, Amount: 400001, Reason: "x"}, errs.Invalid},
+		{"zero", func(c DecisionContext) DecisionContext { return c }, Decision{Grant: true, Reason: "x"}, errs.Invalid},
+		{"above the maximum", func(c DecisionContext) DecisionContext { c.Fund.Max = 300000; return c }, grant, errs.Invalid},
+	}
+	for _, c := range cases {
+		err := CheckDecision(c.ctx(ok), c.d)
+		if c.kind == errs.Invalid {
+			if _, isFE := people.AsFieldErrors(err); !isFE {
+				t.Errorf("%s: %v, want a field error", c.name, err)
+			}
+			continue
+		}
+		if !errs.Is(err, c.kind) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// A rejection needs only a reason, even when the fund is empty.
+	full := ok
+	full.GrantedNow = fund.Budget
+	if err := CheckDecision(full, Decision{Reason: "Buiten de criteria"}); err != nil {
+		t.Fatal(err)
+	}
+}
