@@ -70,6 +70,8 @@ func csvValue(c Cell) string {
 		return plainDecimal(roundDiv(c.v, 10), 1)
 	case Share:
 		return plainDecimal(roundDiv(c.v, 100), 1) // percent with one decimal
+	case Rate:
+		return plainDecimal(c.v, 1)
 	}
 	return strconv.FormatInt(c.v, 10)
 }
@@ -97,6 +99,7 @@ const (
 	FmtShare  = "0.0%"
 	FmtMean   = "+0.0;-0.0;0.0"
 	FmtChange = "+#,##0;-#,##0;0"
+	FmtRate   = "0.0"
 )
 
 // WriteXLSX writes one sheet per table: the title in row 1, the disclosure
@@ -110,7 +113,7 @@ func WriteXLSX(w io.Writer, tables ...*Table) error {
 	title := x.AddStyle(sheet.Style{Bold: true, Size: 14})
 	right := x.AddStyle(sheet.Style{Right: true})
 	styles := map[Kind]int{}
-	for k, code := range map[Kind]string{Count: FmtCount, Money: FmtMoney, Share: FmtShare, Mean: FmtMean, Change: FmtChange} {
+	for k, code := range map[Kind]string{Count: FmtCount, Money: FmtMoney, Share: FmtShare, Mean: FmtMean, Change: FmtChange, Rate: FmtRate} {
 		styles[k] = x.AddStyle(sheet.Style{NumFmt: code})
 	}
 	used := map[string]bool{}

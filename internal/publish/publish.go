@@ -2,8 +2,10 @@
 // through on its way to a user: HTML, JSON, CSV and XLSX all render a
 // Table, and a Table can only hold cells made by the disclosure rule
 // (monitor.Rule) or derived from cells that were. Cell has no exported
-// fields and no constructor that takes a raw count, so a handler cannot put
-// an exact engine number on a page by mistake.
+// fields and no constructor that takes a raw count of persons, so a handler
+// cannot put an exact engine number on a page by mistake. The one exact
+// constructor, Public, is for counts naober already shows to everyone
+// (wishes on a wijk page, the ballots of a published vote).
 package publish
 
 import (
@@ -25,9 +27,10 @@ const (
 	Mean                   // a mean with one decimal
 	Change                 // the difference of two published counts
 	Text                   // a label
+	Rate                   // per 1,000 of a published count, one decimal
 )
 
-var kindNames = map[Kind]string{Count: "aantal", Share: "aandeel", Money: "bedrag", Mean: "gemiddelde", Change: "verschil", Text: "tekst"}
+var kindNames = map[Kind]string{Count: "aantal", Share: "aandeel", Money: "bedrag", Mean: "gemiddelde", Change: "verschil", Text: "tekst", Rate: "per 1.000"}
 
 // String is the kind's Dutch name, as the JSON API shows it.
 func (k Kind) String() string { return kindNames[k] }
@@ -36,7 +39,7 @@ func (k Kind) String() string { return kindNames[k] }
 // as "." like a suppressed one.
 type Cell struct {
 	kind Kind
-	v    int64 // Count, Change: n; Money: cents; Share: per 100,000; Mean: hundredths
+	v    int64 // Count, Change: n; Money: cents; Share: per 100,000; Mean: hundredths; Rate: tenths per 1,000
 	ok   bool  // false: suppressed or not available
 	text string
 }
@@ -72,6 +75,22 @@ func PublishedMean(r monitor.Rule, sum, n int64, key uint64) Cell {
 func PublishedPopulation(r monitor.Rule, n int64) Cell {
 	c := r.Publish(monitor.Row{Population: n}).Population
 	return Cell{kind: Count, v: c.Value, ok: !c.Suppressed}
+}
+
+// Public is an exact count that is public elsewhere in naober anyway: the
+// wishes, supports and agenda items a wijk page lists, the number of
+// ballots a published vote result shows. Rounding those would only make
+// the monitor disagree with the public pages. Never for a count of persons
+// from the social domain: those go through Published.
+func Public(n int64) Cell { return Cell{kind: Count, v: n, ok: true} }
+
+// PerThousand is num per 1,000 of den, two published counts; suppressed
+// when either is or den is zero.
+func PerThousand(num, den Cell) Cell {
+	if !num.ok || !den.ok || num.kind != Count || den.kind != Count || den.v <= 0 {
+		return Cell{kind: Rate}
+	}
+	return Cell{kind: Rate, v: roundDiv(num.v*10000, den.v), ok: true}
 }
 
 // Label is a text cell.
@@ -164,6 +183,8 @@ func (c Cell) Float() (float64, bool) {
 		return float64(c.v) / 100000, true
 	case Money, Mean:
 		return float64(c.v) / 100, true
+	case Rate:
+		return float64(c.v) / 10, true
 	}
 	return float64(c.v), true
 }
@@ -192,6 +213,8 @@ func (c Cell) String() string {
 		return Euro(c.v)
 	case Share:
 		return Decimal(roundDiv(c.v, 100), 1) + "%" // per 100,000 → percent with one decimal
+	case Rate:
+		return Decimal(c.v, 1)
 	case Mean:
 		s := Decimal(roundDiv(c.v, 10), 1)
 		if c.v > 0 {
@@ -290,7 +313,7 @@ type JSONTable struct {
 	Noot     string       `json:"noot"`
 }
 
-// JSONColumn names a column and its kind (aantal, aandeel, bedrag, gemiddelde, verschil).
+// JSONColumn names a column and its kind (aantal, aandeel, bedrag, gemiddelde, verschil, per 1.000).
 type JSONColumn struct {
 	Naam  string `json:"naam"`
 	Soort string `json:"soort"`

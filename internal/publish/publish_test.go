@@ -99,3 +99,44 @@ func TestCSVAndXLSX(t *testing.T) {
 		}
 	}
 }
+
+// Public counts are exact (they are on public pages already); a rate per
+// 1,000 follows the same suppression as a share, in every format.
+func TestPublicCountsAndRates(t *testing.T) {
+	r := monitor.DefaultRule()
+	ballots := Public(7)
+	if ballots.String() != "7" || ballots.Int() != 7 {
+		t.Fatalf("public count 7 shown as %q", ballots)
+	}
+	pop := PublishedPopulation(r, 2345) // 2.345 is a multiple of 5: no rounding
+	rate := PerThousand(ballots, pop)
+	if rate.String() != "3,0" || rate.Kind() != Rate {
+		t.Errorf("7 per 2.345 = %q, want 3,0", rate)
+	}
+	if v, ok := rate.Float(); !ok || v != 3.0 {
+		t.Errorf("rate as a number: %v %v", v, ok)
+	}
+	if s := PerThousand(ballots, PublishedPopulation(r, 4)); s.OK() || s.String() != "." {
+		t.Error("a rate of a suppressed population is shown")
+	}
+	if s := PerThousand(ballots, PublishedPopulation(r, 0)); s.OK() {
+		t.Error("a rate per zero is shown")
+	}
+	tb := &Table{ID: "t", Title: "Meedoen", Head: "Onderdeel", Note: Note(r), Columns: []Column{{"Aantal", Count}},
+		Rows: []Row{{Label: "Stembiljetten", Cells: []Cell{ballots}}, {Label: "Per 1.000", Cells: []Cell{PerThousand(Public(1234), PublishedPopulation(r, 5000))}}}}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, tb); err != nil {
+		t.Fatal(err)
+	}
+	if csv := buf.String(); !strings.Contains(csv, "Stembiljetten;7\r\n") || !strings.Contains(csv, "Per 1.000;246,8\r\n") {
+		t.Errorf("CSV:\n%s", csv)
+	}
+	j := tb.JSON()
+	if v := j.Rijen[1].Waarden[0]; v.Waarde == nil || *v.Waarde != 246.8 || v.Tekst != "246,8" {
+		t.Errorf("JSON rate: %+v", v)
+	}
+	buf.Reset()
+	if err := WriteXLSX(&buf, tb); err != nil {
+		t.Fatal(err)
+	}
+}

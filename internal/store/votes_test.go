@@ -472,3 +472,43 @@ func summary(r participation.Result) string {
 	}
 	return out
 }
+
+// The monitor's participation figures: accounts who could vote now, and
+// the last published vote with the ballots counted at publication; scoped
+// to the gemeente.
+func TestWijkParticipationFigures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := voteSetup(t, s)
+		if p, err := s.WijkParticipation(ctx, "GM0119", "WK011901"); err != nil || p.LastVote != nil || p.Accounts != 0 {
+			t.Fatalf("empty wijk: %+v %v", p, err)
+		}
+		b, ids := openVote(t, f, participation.RuleKnapsack)
+		var voters []*auth.Principal
+		for i := 0; i < 3; i++ {
+			voters = append(voters, resident(t, s, fmt.Sprintf("r%d", i), "GM0119", "WK011901", true))
+		}
+		resident(t, s, "unverified", "GM0119", "WK011901", false)
+		resident(t, s, "elsewhere", "GM0119", "WK011902", true)
+		for _, v := range voters[:2] {
+			if err := s.CastBallot(ctx, v, b.ID, []string{ids["a"]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if p, err := s.WijkParticipation(ctx, "GM0119", "WK011901"); err != nil || p.LastVote != nil || p.Accounts != 3 {
+			t.Fatalf("a running vote is not a result: %+v %v", p, err)
+		}
+		if err := s.AdvanceWijkbudget(ctx, f.beleid, b.ID, participation.PhaseUitslag); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PublishWijkbudget(ctx, f.beleid, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.WijkParticipation(ctx, "GM0119", "WK011901")
+		if err != nil || p.LastVote == nil || p.LastVote.Ballots != 2 || p.LastVote.Title != "Wijkbudget Oost" || p.LastVote.Published.IsZero() || p.AgendaItems != 1 {
+			t.Fatalf("after publishing: %+v %+v %v", p, p.LastVote, err)
+		}
+		if p, err := s.WijkParticipation(ctx, "GM0392", "WK011901"); err != nil || p.LastVote != nil || p.AgendaItems != 0 || p.Accounts != 0 {
+			t.Fatalf("another gemeente: %+v %v", p, err)
+		}
+	})
+}

@@ -37,6 +37,21 @@ func (s *Server) routesMonitorAPI(r *router) {
 	r.endpoint("GET /api/v1/monitor/{code}/outcomes", apiDoc{Summary: "Uitkomsten: ZRM-verandering per leefgebied en resultaten per cliëntprofiel", Tag: "Monitor", Roles: roles,
 		Query:    append([]param{{"wijk", "een wijkcode (standaard: de hele gemeente)"}}, monitorParams...),
 		Response: []publish.JSONTable{}}, s.mon(s.apiOutcomes))
+	r.endpoint("GET /api/v1/monitor/{code}/participation", apiDoc{Summary: "Meedoen in een wijk: wensen, steun, wijkagenda en de opkomst van de laatste wijkbudget-stemming", Tag: "Monitor",
+		Roles: "beleid, teamleider, regisseur (openbare aantallen exact; accounts afgerond op 5; opkomst alleen bij genoeg stembiljetten)",
+		Query: append([]param{{"wijk", "een wijkcode (verplicht)"}}, monitorParams...), Response: publish.JSONTable{}}, s.mon(s.apiParticipation))
+}
+
+func (s *Server) apiParticipation(w http.ResponseWriter, r *http.Request, m *monCtx) error {
+	wijk, err := s.apiWijk(m)
+	if err != nil {
+		return err
+	}
+	if wijk == "" {
+		return invalid("wijk", "kies een wijk, bijvoorbeeld wijk=WK011901")
+	}
+	t, err := s.participationTable(r.Context(), m, wijk)
+	return writeTable(w, t, err)
 }
 
 func (s *Server) apiWijk(m *monCtx) (string, error) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -140,12 +141,13 @@ type monWijkData struct {
 	Wijk                              area.Wijk
 	Stack, Expensive, CostWet, CostTv tableView
 	Trend, ZRM, Profiles              tableView
+	Meedoen                           tableView
 	StackChart, CostChart, TrendChart template.HTML
 	XLSX, CSV                         string
 }
 
 // wijkTables are every table of the wijk page, in page order.
-func (s *Server) wijkTables(m *monCtx, wijk string) ([]*publish.Table, error) {
+func (s *Server) wijkTables(ctx context.Context, m *monCtx, wijk string) ([]*publish.Table, error) {
 	stack, err := s.stackTable(m, wijk)
 	if err != nil {
 		return nil, err
@@ -170,7 +172,11 @@ func (s *Server) wijkTables(m *monCtx, wijk string) ([]*publish.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []*publish.Table{stack, exp, cw, ct, tr, zrm, prof}, nil
+	part, err := s.participationTable(ctx, m, wijk)
+	if err != nil {
+		return nil, err
+	}
+	return []*publish.Table{stack, exp, cw, ct, tr, zrm, prof, part}, nil
 }
 
 func (s *Server) monitorWijk(w http.ResponseWriter, r *http.Request, m *monCtx) error {
@@ -178,12 +184,12 @@ func (s *Server) monitorWijk(w http.ResponseWriter, r *http.Request, m *monCtx) 
 	if err != nil {
 		return err
 	}
-	ts, err := s.wijkTables(m, wk.Code)
+	ts, err := s.wijkTables(r.Context(), m, wk.Code)
 	if err != nil {
 		return err
 	}
 	d := monWijkData{M: m, Wijk: wk}
-	views := []*tableView{&d.Stack, &d.Expensive, &d.CostWet, &d.CostTv, &d.Trend, &d.ZRM, &d.Profiles}
+	views := []*tableView{&d.Stack, &d.Expensive, &d.CostWet, &d.CostTv, &d.Trend, &d.ZRM, &d.Profiles, &d.Meedoen}
 	for i, t := range ts {
 		*views[i] = m.view(t, t.ID, "wijk", wk.Code)
 	}
@@ -398,7 +404,12 @@ func (s *Server) exportTables(r *http.Request, m *monCtx, name string) ([]*publi
 		if wijk == "" {
 			return nil, invalid("wijk", "kies een wijk")
 		}
-		return s.wijkTables(m, wijk)
+		return s.wijkTables(r.Context(), m, wijk)
+	case "meedoen":
+		if wijk == "" {
+			return nil, invalid("wijk", "kies een wijk")
+		}
+		return one(s.participationTable(r.Context(), m, wijk))
 	case "vraag":
 		q, fe := s.queryFromForm(m)
 		if len(fe) > 0 {
