@@ -72,6 +72,8 @@ func (p page) Can(perm string) bool {
 		return p.User.CanAnywhere(auth.ManageWijkbudget)
 	case "bewoner":
 		return p.User.Resident != nil
+	case "fonds": // residents apply, managers run the funds
+		return p.User.Resident != nil || p.User.CanAnywhere(auth.ManageFund)
 	}
 	return false
 }
