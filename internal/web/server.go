@@ -95,6 +95,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.routesMonitor(rt)
 	s.routesExchange(rt)
 	s.routesVote(rt)
+	s.routesFund(rt)
 	s.routesMeetings(rt)
 	s.routes = rt
 	if s.openAPIDoc, err = buildOpenAPI(rt.api); err != nil {
