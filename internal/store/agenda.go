@@ -102,6 +102,9 @@ func (s *Store) CreateAgendaItem(ctx context.Context, a Actor, it *participation
 			if err := s.wishEvent(ctx, tx, it.WishID, "agenda", participation.StatusOpDeAgenda, it.Title, a.P.UserID, moderatorName(a.P)); err != nil {
 				return err
 			}
+			if err := s.notifyAgendaFollowers(ctx, tx, a.P.UserID, *it, true); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a, permFor(a, *it), audit.Create, it.Gemeente, "agendapunt", it.ID)
 	})
@@ -127,7 +130,8 @@ func (s *Store) agendaEvent(ctx context.Context, tx *Tx, a Actor, itemID, kind, 
 }
 
 // UpdateAgendaItem changes title, description, owner, status and budget;
-// the history says what changed.
+// the history says what changed, and a new status is mailed to the
+// followers of the wish the item came from.
 func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, it *participation.AgendaItem) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		old, err := s.agendaItemTx(ctx, tx, it.ID)
@@ -163,6 +167,11 @@ func (s *Store) UpdateAgendaItem(ctx context.Context, a Actor, it *participation
 		}
 		if err := s.agendaEvent(ctx, tx, a, it.ID, "wijziging", strings.Join(changes, " ")); err != nil {
 			return err
+		}
+		if old.Status != it.Status {
+			if err := s.notifyAgendaFollowers(ctx, tx, a.P.UserID, *it, false); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a, permFor(a, old), audit.Update, old.Gemeente, "agendapunt", it.ID)
 	})

@@ -466,7 +466,7 @@ func moderatorName(p *auth.Principal) string {
 }
 
 // HideWish hides a wish with a public reason; its open reports count as
-// handled. Audited.
+// handled, and the author gets an e-mail with the reason. Audited.
 func (s *Store) HideWish(ctx context.Context, a Actor, id, reason string) error {
 	reason, err := participation.ValidateReason("reden", reason)
 	if err != nil {
@@ -483,11 +483,15 @@ func (s *Store) HideWish(ctx context.Context, a Actor, id, reason string) error 
 		if _, err := tx.Exec(ctx, `UPDATE wish_reports SET handled_at = ?, handled_by = ? WHERE wish_id = ? AND handled_at IS NULL`, now, a.P.UserID, id); err != nil {
 			return err
 		}
-		return s.wishEvent(ctx, tx, id, "verborgen", "", reason, a.P.UserID, moderatorName(a.P))
+		if err := s.wishEvent(ctx, tx, id, "verborgen", "", reason, a.P.UserID, moderatorName(a.P)); err != nil {
+			return err
+		}
+		return s.notifyWishAuthor(ctx, tx, id, gemeente, a.P.UserID, true, reason)
 	})
 }
 
-// ShowWish makes a hidden wish visible again, with a note. Audited.
+// ShowWish makes a hidden wish visible again, with a note the author gets
+// by e-mail. Audited.
 func (s *Store) ShowWish(ctx context.Context, a Actor, id, note string) error {
 	return s.moderate(ctx, a, id, func(tx *Tx, gemeente string, hidden bool) error {
 		if !hidden {
@@ -497,7 +501,10 @@ func (s *Store) ShowWish(ctx context.Context, a Actor, id, note string) error {
 		if _, err := tx.Exec(ctx, `UPDATE wishes SET hidden_at = NULL, hidden_reason = '', updated_at = ? WHERE id = ?`, now, id); err != nil {
 			return err
 		}
-		return s.wishEvent(ctx, tx, id, "zichtbaar", "", note, a.P.UserID, moderatorName(a.P))
+		if err := s.wishEvent(ctx, tx, id, "zichtbaar", "", note, a.P.UserID, moderatorName(a.P)); err != nil {
+			return err
+		}
+		return s.notifyWishAuthor(ctx, tx, id, gemeente, a.P.UserID, false, note)
 	})
 }
 
