@@ -694,6 +694,12 @@ func (s *Store) lockHelp(ctx context.Context, tx *Tx, requestID string) error {
 // volunteer never reaches a request via a coordinator. The other side
 // hears it by e-mail. Proposing again is the same proposal.
 func (s *Store) ProposeMatch(ctx context.Context, p *auth.Principal, requestID, offerID string) (string, error) {
+	return s.ProposeMatchID(ctx, p, requestID, offerID, "")
+}
+
+// ProposeMatchID is ProposeMatch with the new match's id given ("" makes a
+// random one; the demo gives its own, for a repeatable world).
+func (s *Store) ProposeMatchID(ctx context.Context, p *auth.Principal, requestID, offerID, newID string) (string, error) {
 	if p == nil {
 		return "", errs.E(errs.Unauthorized, "Log in.")
 	}
@@ -753,7 +759,9 @@ func (s *Store) ProposeMatch(ctx context.Context, p *auth.Principal, requestID, 
 		case !errs.Is(classify(err), errs.NotFound):
 			return err
 		}
-		id = secret.ID()
+		if id = newID; id == "" {
+			id = secret.ID()
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO help_matches (id, gemeente, request_id, offer_id, status, request_ok, offer_ok, by_coordinator, created_at)
 			VALUES (?, ?, ?, ?, 'voorgesteld', ?, ?, ?, ?)`, id, r.Gemeente, requestID, offerID, rok, ook, byc, s.ts(s.now())); err != nil {
 			return err
@@ -872,6 +880,13 @@ func (s *Store) AnswerMatch(ctx context.Context, p *auth.Principal, matchID stri
 			return errs.E(errs.Conflict, "Op deze koppeling is al geantwoord.")
 		}
 		col := map[string]string{"vraag": "request_ok", "aanbod": "offer_ok"}[side]
+		var said int
+		if err := tx.QueryRow(ctx, `SELECT `+col+` FROM help_matches WHERE id = ?`, matchID).Scan(&said); err != nil {
+			return err
+		}
+		if said == 1 && yes {
+			return errs.E(errs.Conflict, "U zei al ja. We wachten op de ander.")
+		}
 		if yes {
 			if _, err := tx.Exec(ctx, `UPDATE help_matches SET `+col+` = 1 WHERE id = ?`, matchID); err != nil {
 				return err
@@ -1160,11 +1175,16 @@ func (s *Store) HelpCoordination(ctx context.Context, a Actor, gemeente, wijk st
 		return c, err
 	}
 	defer rows.Close()
+	seen := map[string]bool{}
 	for rows.Next() {
 		var h HelpReport
 		if err := rows.Scan(&h.Kind, &h.TargetID, &h.Text, &h.Reason, timeCol{&h.At}); err != nil {
 			return c, err
 		}
+		if seen[h.TargetID] { // one line a post; the first reason stands for the others
+			continue
+		}
+		seen[h.TargetID] = true
 		c.Reports = append(c.Reports, h)
 	}
 	if err := rows.Err(); err != nil {
@@ -1575,3 +1595,6 @@ func deleteHelp(ctx context.Context, tx *Tx, userID string) error {
 		WHERE author_id = ?`, userID)
 	return err
 }
+
+// StateLabel is the match state in Dutch.
+func (m Match) StateLabel() string { return voorelkaar.MatchStateLabel(m.Status) }

@@ -434,3 +434,46 @@ func MedianDuration(ds []time.Duration) time.Duration {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
+
+// When says in Dutch when help is wanted or offered: "maandag, woensdag ·
+// ochtend", or the date when there is one.
+func When(days, parts []string, date people.Date) string {
+	var ds []string
+	for _, d := range days {
+		ds = append(ds, DayLabel(d))
+	}
+	s := strings.Join(ds, ", ")
+	if len(days) == len(Days) {
+		s = "elke dag"
+	}
+	if !date.IsZero() {
+		s = date.Dutch()
+	}
+	if len(parts) > 0 {
+		s += " · " + strings.Join(parts, ", ")
+	}
+	return s
+}
+
+// When is the request's time in Dutch.
+func (r Request) When() string { return When(r.Days, r.Parts, r.Date) }
+
+// StateLabel is the request's state in Dutch.
+func (r Request) StateLabel() string { return StateLabel(r.Status) }
+
+// When is the offer's time in Dutch.
+func (o Offer) When() string { return When(o.Days, o.Parts, people.Date{}) }
+
+// CategoryLabels lists what the offer offers, in Dutch.
+func (o Offer) CategoryLabels() string {
+	var s []string
+	for _, c := range o.Categories {
+		s = append(s, c.Label())
+	}
+	return strings.Join(s, ", ")
+}
+
+// MatchStateLabel is the match state in Dutch.
+func MatchStateLabel(s string) string {
+	return map[string]string{MatchProposed: "Voorgesteld", MatchAccepted: "Afgesproken", MatchDeclined: "Afgewezen", MatchStopped: "Gestopt"}[s]
+}
