@@ -38,13 +38,13 @@ type param struct{ Name, Desc string }
 // page registers an HTML route.
 func (r *router) page(pattern string, fn handler) {
 	r.patterns = append(r.patterns, pattern)
-	r.mux.HandleFunc(pattern, r.s.h(fn))
+	r.mux.HandleFunc(pattern, r.s.h(r.s.withLinkBase(fn)))
 }
 
 // endpoint registers a documented JSON API route.
 func (r *router) endpoint(pattern string, doc apiDoc, fn handler) {
 	r.patterns = append(r.patterns, pattern)
-	r.mux.HandleFunc(pattern, r.s.h(fn))
+	r.mux.HandleFunc(pattern, r.s.h(r.s.withLinkBase(fn)))
 	method, path, _ := strings.Cut(pattern, " ")
 	r.api = append(r.api, apiRoute{Method: method, Path: path, Doc: doc})
 }
