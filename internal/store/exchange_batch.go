@@ -171,7 +171,12 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 	var hashes, pcs []string
 	var addrs []addrKey
 	nrs := map[string][]string{} // wet -> numbers
-	var ids []string
+	// Message identifications per standaard, code and afzender: with those
+	// the lookup uses the unique index to its last column, instead of
+	// reading every message the gemeente ever imported.
+	type msgGroup struct{ standaard, code, afzender string }
+	ids := map[msgGroup][]string{}
+	var groups []msgGroup // in order of appearance
 	seenID := map[string]bool{}
 	addBSN := func(bsn string) {
 		bsn = people.NormalizeBSN(bsn)
@@ -196,11 +201,16 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 		if m == nil {
 			continue
 		}
-		if !seenID[m.ID] {
-			seenID[m.ID] = true
-			ids = append(ids, m.ID)
+		mk := msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)
+		if !seenID[mk] {
+			seenID[mk] = true
+			g := msgGroup{string(m.Standard), m.Code, m.Afzender}
+			if _, ok := ids[g]; !ok {
+				groups = append(groups, g)
+			}
+			ids[g] = append(ids[g], m.ID)
 		}
-		c.msgs[msgKey(string(m.Standard), m.Code, m.Afzender, m.ID)] = false
+		c.msgs[mk] = false
 		if !m.Import {
 			continue
 		}
@@ -239,24 +249,26 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 		}
 	}
 	// Messages imported already.
-	err := ap.lookup(ctx, "SELECT standaard, code, afzender, identificatie FROM exchange_messages WHERE gemeente = ? AND identificatie IN (%s)",
-		[]any{gm}, ids, func(rows *sql.Rows) error {
-			var std, code, afz, id string
-			if err := rows.Scan(&std, &code, &afz, &id); err != nil {
-				return err
-			}
-			c.msgs[msgKey(std, code, afz, id)] = true
-			return nil
-		})
-	if err != nil {
-		return err
+	for _, g := range groups {
+		err := ap.lookup(ctx, "SELECT identificatie FROM exchange_messages WHERE gemeente = ? AND standaard = ? AND code = ? AND afzender = ? AND identificatie IN (%s)",
+			[]any{gm, g.standaard, g.code, g.afzender}, ids[g], func(rows *sql.Rows) error {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				c.msgs[msgKey(g.standaard, g.code, g.afzender, id)] = true
+				return nil
+			})
+		if err != nil {
+			return err
+		}
 	}
 	// Persons by BSN hash, then the current household of those found.
 	for _, h := range hashes {
 		c.persons[h] = cachedPerson{}
 	}
 	byID := map[string]string{} // person id -> hash
-	err = ap.lookup(ctx, "SELECT bsn_hash, id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash IN (%s)",
+	err := ap.lookup(ctx, "SELECT bsn_hash, id, voornamen, tussenvoegsel, achternaam, geboortedatum FROM persons WHERE gemeente = ? AND bsn_hash IN (%s)",
 		[]any{gm}, hashes, func(rows *sql.Rows) error {
 			var h string
 			p := cachedPerson{found: true}

@@ -411,6 +411,44 @@ func TestExchangeSharedAllocationNumber(t *testing.T) {
 	})
 }
 
+// A batch looks up the messages imported before by standaard, code,
+// afzender and identification together: a message with an identification
+// that another kind of message or sender used is new, the same message
+// again (also twice in one batch) is a duplicate.
+func TestExchangeBatchDuplicatesByWholeKey(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := exSetup(t, s)
+		out, err := s.ApplyMessages(ctx, f.beheer, "GM0384", []store.ExchangeInput{{File: "a.xml", Message: exJW301()}, {File: "b.xml", Message: exJW323()}}, store.ApplyOptions{})
+		if err != nil || out[0].Err != nil || out[1].Err != nil || out[0].Result.Duplicate || out[1].Result.Duplicate {
+			t.Fatalf("first batch: %+v %v", out, err)
+		}
+		start := func() *exchange.Message {
+			m := exJW305() // the 301's identification, from the provider
+			m.Ontvanger = "0384"
+			return m
+		}
+		other := exJW323()
+		other.Afzender = "65656056" // the 323's identification, another provider
+		for i := range other.Declaration.Claims {
+			other.Declaration.Claims[i].ReferentieNummer += "-2"
+		}
+		in := []store.ExchangeInput{{File: "a.xml", Message: exJW301()}, {File: "c.xml", Message: start()}, {File: "b.xml", Message: exJW323()},
+			{File: "c2.xml", Message: start()}, {File: "d.xml", Message: other}}
+		out, err = s.ApplyMessages(ctx, f.beheer, "GM0384", in, store.ApplyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []bool{true, false, true, true, false} {
+			if out[i].Err != nil || out[i].Result.Duplicate != want {
+				t.Fatalf("message %d (%s): duplicate %v, want %v (%v)", i, in[i].File, out[i].Result.Duplicate, want, out[i].Err)
+			}
+		}
+		if out[1].Result.ProvisionsUpdated != 2 || out[4].Result.ClaimsCreated != 4 {
+			t.Fatalf("new messages did not apply: %+v %+v", out[1].Result, out[4].Result)
+		}
+	})
+}
+
 func TestExchangeBatchRollsBackOnlyTheBadMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := exSetup(t, s)
