@@ -16,6 +16,7 @@ func (s *Server) routesWijkAPI(r *router) {
 		Response: []wishJSON{}}, s.apiWishes)
 	r.endpoint("GET /api/v1/wijken/{code}/agenda", apiDoc{Summary: "De wijkagenda: agendapunten met mijlpalen en voortgang", Tag: tag, Public: true,
 		Response: []agendaJSON{}}, s.apiAgenda)
+	s.routesWijkAPIWrite(r)
 }
 
 type wishJSON struct {
