@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestEscape(t *testing.T) {
@@ -121,4 +122,44 @@ func TestParseRefusesBrokenFeeds(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// Whatever text a meeting holds, the feed stays valid RFC 5545 (lines of
+// at most 75 octets, CRLF, no bare line breaks) and reads back the same
+// (line breaks as \n, control characters dropped).
+func FuzzWriteParse(f *testing.F) {
+	for _, s := range []string{"", "a,b;c\\d", "twee\r\nregels\rnog", strings.Repeat("é", 80), "tab\there", "\x00\x1f\x7f"} {
+		f.Add(s, s+s)
+	}
+	f.Fuzz(func(t *testing.T, summary, desc string) {
+		if !utf8.ValidString(summary) || !utf8.ValidString(desc) {
+			t.Skip("meeting texts are valid UTF-8 (Validate refuses others)")
+		}
+		start := time.Date(2026, 12, 8, 18, 30, 0, 0, time.UTC)
+		cal := Calendar{Stamp: start, Events: []Event{{UID: "x@naober", Start: start, End: start.Add(time.Hour), Summary: summary, Description: desc}}}
+		var buf bytes.Buffer
+		if err := cal.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		_, evs, err := Parse(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clean := func(s string) string {
+			s = strings.ReplaceAll(s, "\r\n", "\n")
+			s = strings.ReplaceAll(s, "\r", "\n")
+			return strings.Map(func(r rune) rune {
+				if r < ' ' && r != '\t' && r != '\n' || r == 0x7f {
+					return -1
+				}
+				return r
+			}, s)
+		}
+		if len(evs) != 1 || evs[0]["SUMMARY"] != clean(summary) {
+			t.Fatalf("summary %q came back as %q", summary, evs[0]["SUMMARY"])
+		}
+		if d, ok := evs[0]["DESCRIPTION"]; (desc != "" && d != clean(desc)) || (desc == "" && ok) {
+			t.Fatalf("description %q came back as %q", desc, d)
+		}
+	})
 }

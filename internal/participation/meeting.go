@@ -129,7 +129,8 @@ func ParseAgenda(s string) []string {
 	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
 		l = strings.Join(strings.Fields(l), " ")
 		l = strings.TrimLeft(l, "-*•")
-		if i := strings.IndexByte(l, '.'); i > 0 && i <= 3 && strings.Trim(l[:i], "0123456789") == "" {
+		// "1. Opening" loses its number; "10.30 uur koffie" keeps its time.
+		if i := strings.IndexByte(l, '.'); i > 0 && i <= 3 && i+1 < len(l) && l[i+1] == ' ' && strings.Trim(l[:i], "0123456789") == "" {
 			l = l[i+1:]
 		}
 		if l = strings.TrimSpace(l); l != "" {
@@ -208,6 +209,12 @@ func (m *Meeting) Validate() error {
 	}
 	if m.Capacity < 0 || m.Capacity > MeetingCapacityMax {
 		fe.Add("capaciteit", fmt.Sprintf("Het aantal plaatsen is een heel getal van 1 tot %d, of leeg voor geen grens.", MeetingCapacityMax))
+	}
+	for _, s := range append([]string{m.Title, m.Description, m.Place, m.OnlineURL}, m.Agenda...) {
+		if !utf8.ValidString(s) {
+			fe.Add("titel", "De tekst bevat tekens die niet kloppen (geen geldige UTF-8). Typ hem opnieuw.")
+			return fe.Err()
+		}
 	}
 	for _, s := range []string{m.Title, m.Place, m.OnlineURL} {
 		if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
