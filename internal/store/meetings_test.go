@@ -513,3 +513,44 @@ func TestMeetingCancelReportExportDelete(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkMeetingRegisterCancel measures one registration and one
+// cancellation that moves the first waiting person up (capacity 1, two
+// people): the locked transaction every click on Aanmelden/Afmelden runs.
+func BenchmarkMeetingRegisterCancel(b *testing.B) {
+	run := func(b *testing.B, s *store.Store) {
+		for _, tn := range []store.Tenant{{"GM0119", "Meppel"}} {
+			if err := s.EnsureTenant(ctx, tn.Gemeente, tn.Naam); err != nil {
+				b.Fatal(err)
+			}
+		}
+		u := &store.User{Email: "coord@meppel.nl", PasswordHash: "x", Grants: []auth.Grant{{Gemeente: "GM0119", Role: auth.Wijkcoordinator}}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			b.Fatal(err)
+		}
+		coord := store.Actor{P: &auth.Principal{UserID: u.ID, Email: u.Email, Grants: u.Grants, Wijken: []string{"WK011901"}}}
+		start := time.Now().AddDate(0, 0, 30)
+		m := participation.Meeting{Kind: participation.MeetingWijk, Wijk: "WK011901", Title: "Bench", Start: start, End: start.Add(time.Hour), Place: "Hier", Capacity: 1}
+		if err := s.CreateMeeting(ctx, coord, &m); err != nil {
+			b.Fatal(err)
+		}
+		first := storetest.Resident(b, s, "WK011901", "Eerste")
+		second := storetest.Resident(b, s, "WK011901", "Tweede")
+		if _, err := s.Register(ctx, first, m.ID); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			// second waits, first cancels (second moves up), first waits again, roles swap.
+			if _, err := s.Register(ctx, second, m.ID); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.CancelRegistration(ctx, first, m.ID, ""); err != nil {
+				b.Fatal(err)
+			}
+			first, second = second, first
+		}
+	}
+	b.Run("sqlite", func(b *testing.B) { run(b, storetest.SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { run(b, storetest.Postgres(b)) })
+}
