@@ -84,6 +84,10 @@ func PublishedPopulation(r monitor.Rule, n int64) Cell {
 // from the social domain: those go through Published.
 func Public(n int64) Cell { return Cell{kind: Count, v: n, ok: true} }
 
+// PublicMoney is an exact amount that is public money, not support to a
+// person: what a neighbourhood fund granted to residents' initiatives.
+func PublicMoney(cents int64) Cell { return Cell{kind: Money, v: cents, ok: true} }
+
 // PerThousand is num per 1,000 of den, two published counts; suppressed
 // when either is or den is zero.
 func PerThousand(num, den Cell) Cell {

@@ -142,6 +142,7 @@ type monWijkData struct {
 	Stack, Expensive, CostWet, CostTv tableView
 	Trend, ZRM, Profiles              tableView
 	Meedoen                           tableView
+	Wijkfonds                         tableView
 	StackChart, CostChart, TrendChart template.HTML
 	XLSX, CSV                         string
 }
@@ -176,7 +177,11 @@ func (s *Server) wijkTables(ctx context.Context, m *monCtx, wijk string) ([]*pub
 	if err != nil {
 		return nil, err
 	}
-	return []*publish.Table{stack, exp, cw, ct, tr, zrm, prof, part}, nil
+	fund, err := s.fundTable(ctx, m, wijk)
+	if err != nil {
+		return nil, err
+	}
+	return []*publish.Table{stack, exp, cw, ct, tr, zrm, prof, part, fund}, nil
 }
 
 func (s *Server) monitorWijk(w http.ResponseWriter, r *http.Request, m *monCtx) error {
@@ -189,7 +194,7 @@ func (s *Server) monitorWijk(w http.ResponseWriter, r *http.Request, m *monCtx) 
 		return err
 	}
 	d := monWijkData{M: m, Wijk: wk}
-	views := []*tableView{&d.Stack, &d.Expensive, &d.CostWet, &d.CostTv, &d.Trend, &d.ZRM, &d.Profiles, &d.Meedoen}
+	views := []*tableView{&d.Stack, &d.Expensive, &d.CostWet, &d.CostTv, &d.Trend, &d.ZRM, &d.Profiles, &d.Meedoen, &d.Wijkfonds}
 	for i, t := range ts {
 		*views[i] = m.view(t, t.ID, "wijk", wk.Code)
 	}
@@ -410,6 +415,11 @@ func (s *Server) exportTables(r *http.Request, m *monCtx, name string) ([]*publi
 			return nil, invalid("wijk", "kies een wijk")
 		}
 		return one(s.participationTable(r.Context(), m, wijk))
+	case "wijkfonds":
+		if wijk == "" {
+			return nil, invalid("wijk", "kies een wijk")
+		}
+		return one(s.fundTable(r.Context(), m, wijk))
 	case "vraag":
 		q, fe := s.queryFromForm(m)
 		if len(fe) > 0 {
