@@ -152,6 +152,7 @@ type wijkPageData struct {
 	Supported   map[string]bool // the viewer's supports
 	Votes       any             // filled by the "stemmen" section
 	Meetings    any             // filled by the "bijeenkomsten" section
+	Initiatives any             // filled by the "initiatieven" section (the fund)
 }
 
 func (s *Server) wijkPage(w http.ResponseWriter, r *http.Request) error {
@@ -196,6 +197,11 @@ func (s *Server) wijkPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f := wijkSections["bijeenkomsten"]; f != nil {
 		if d.Meetings, err = f(s, r, wk); err != nil {
+			return err
+		}
+	}
+	if f := wijkSections["initiatieven"]; f != nil {
+		if d.Initiatives, err = f(s, r, wk); err != nil {
 			return err
 		}
 	}
