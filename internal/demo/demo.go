@@ -140,7 +140,7 @@ type Step interface {
 // and case work (wijkteams with budgets; two years of signals, cases,
 // assessments, plans, provisions, spends and notes).
 func DefaultSteps() []Step {
-	return []Step{AreasStep{}, HouseholdsStep{}, UsersStep{}, ResidentsStep{}, WishesStep{}, VotesStep{}, MeetingsStep{}, TeamsStep{}, CaseworkStep{}, VoorElkaarStep{}}
+	return []Step{AreasStep{}, HouseholdsStep{}, UsersStep{}, ResidentsStep{}, WishesStep{}, VotesStep{}, MeetingsStep{}, TeamsStep{}, CaseworkStep{}, VoorElkaarStep{}, FundStep{}}
 }
 
 // ErrExists is returned when the gemeente already holds demo data in the
