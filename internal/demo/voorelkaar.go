@@ -65,7 +65,7 @@ var demoRequests = []veReq{
 	{2, "boodschappen", []string{"di", "do"}, []string{"ochtend"}, "Ik zoek iemand die op dinsdag of donderdag met mij boodschappen doet.", "06-22334455", false, false, 16},
 	{6, "wandelen", []string{"za"}, []string{"middag"}, "Wie wandelt er op zaterdag een rondje met mij door het park?", "", false, false, 45},
 	{4, "klusjes", []string{"za"}, []string{"ochtend"}, "Er moet een lamp opgehangen worden in de gang.", "", false, false, 35},
-	{6, "vervoer", []string{"wo"}, []string{"ochtend"}, "Ik moet elke woensdag naar de fysiotherapeut en kan niet meer fietsen.", "Bel mijn dochter: 06-99887766", true, true, 5},
+	{6, "vervoer", []string{"wo"}, []string{"ochtend"}, "Ik moet elke woensdag naar de fysiotherapeut en kan niet meer fietsen.", "Bel mijn dochter: 06-99887766", true, true, 18},
 	{3, "vervoer", []string{"wo"}, []string{"ochtend"}, "Vervoer naar het ziekenhuis voor een controle.", "", false, false, 30},
 	{5, "formulieren", []string{"do"}, []string{"avond"}, "Hulp bij de aangifte en de toeslagen.", "", false, false, 12},
 	{10, "tuin", []string{"za"}, []string{"ochtend"}, "Mijn heg moet geknipt worden; ik kan het zelf niet meer.", "", false, false, 20},

@@ -44,7 +44,7 @@ func TestVoorElkaarMarket(t *testing.T) {
 	if a.Requests < 3 || a.Offers < 2 || a.Matched < 1 || a.Done < 1 || b.Requests < 2 || b.Matched < 1 {
 		t.Fatalf("market: %s", got)
 	}
-	if a.Prescribed+b.Prescribed != 3 || a.PrescribedDone+b.PrescribedDone != 2 {
+	if a.Prescribed+b.Prescribed != 3 || a.PrescribedMatched+b.PrescribedMatched != 2 {
 		t.Fatalf("prescriptions: %s", got)
 	}
 	// The first resident (the printed login) has nothing yet, and an open

@@ -1424,13 +1424,13 @@ func (s *Store) Prescriptions(ctx context.Context, a Actor, householdID string) 
 
 // HelpStats are voor elkaar's figures for one wijk.
 type HelpStats struct {
-	Requests       int // all requests ever posted (not hidden)
-	Offers         int // all offers (not hidden)
-	Matched        int // requests that were matched (also those done since)
-	Done           int
-	MedianToMatch  time.Duration
-	Prescribed     int // requests from plans (derived from households: disclose with care)
-	PrescribedDone int // of which matched
+	Requests          int // all requests ever posted (not hidden)
+	Offers            int // all offers (not hidden)
+	Matched           int // requests that were matched (also those done since)
+	Done              int
+	MedianToMatch     time.Duration
+	Prescribed        int // requests from plans (derived from households: disclose with care)
+	PrescribedMatched int // of which matched
 }
 
 // HelpStatsFor counts a wijk's voor elkaar. Counts of prescriptions come
@@ -1445,7 +1445,7 @@ func (s *Store) HelpStatsFor(ctx context.Context, gemeente, wijk string) (HelpSt
 		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND origin = 'voorschrift'),
 		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND origin = 'voorschrift' AND matched_at IS NOT NULL)`,
 		gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk).
-		Scan(&st.Requests, &st.Offers, &st.Matched, &st.Done, &st.Prescribed, &st.PrescribedDone)
+		Scan(&st.Requests, &st.Offers, &st.Matched, &st.Done, &st.Prescribed, &st.PrescribedMatched)
 	if err != nil {
 		return st, classify(err)
 	}

@@ -371,7 +371,7 @@ func TestPrescriptionKeepsTheCaseFromTheVolunteer(t *testing.T) {
 			t.Errorf("prescription audit: %v", writes)
 		}
 		st, _ := s.HelpStatsFor(ctx, "GM0119", "WK011901")
-		if st.Prescribed != 1 || st.PrescribedDone != 1 {
+		if st.Prescribed != 1 || st.PrescribedMatched != 1 {
 			t.Errorf("stats %+v", st)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"naober.nl/naober/internal/casework"
 	"naober.nl/naober/internal/errs"
 	"naober.nl/naober/internal/people"
+	"naober.nl/naober/internal/store"
 )
 
 // routesPlans registers the household's one plan (with versions, goals,
@@ -367,6 +368,8 @@ type planPageData struct {
 	GoalStates   []casework.Code
 	ActionStates []casework.Code
 	Closed       bool // the latest version was closed
+	// VoorElkaar are requests prescribed from this household's plan.
+	VoorElkaar []store.Prescription
 }
 
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
@@ -403,6 +406,9 @@ func (s *Server) renderPlanPage(w http.ResponseWriter, r *http.Request, code int
 	if len(versions) > 0 && versions[0].Status == casework.PlanClosed {
 		d.Closed = true
 	}
+	if d.VoorElkaar, err = s.Store.Prescriptions(r.Context(), a, h.ID); err != nil {
+		return err
+	}
 	for i := len(evs) - 1; i >= 0; i-- { // newest first
 		d.Evaluations = append(d.Evaluations, planEvalView{evs[i]})
 	}
@@ -417,6 +423,8 @@ func (s *Server) renderPlanPage(w http.ResponseWriter, r *http.Request, code int
 		pg.Notice = "Het akkoord van het huishouden is vastgelegd. Deze versie ligt nu vast."
 	case q.Get("afgesloten") != "":
 		pg.Notice = "Het plan is afgesloten en de feedback van het huishouden is vastgelegd."
+	case q.Get("voorelkaar") != "":
+		pg.Notice = "De hulpvraag is naar de wijkcoördinator gestuurd. Onder Voor elkaar ziet u of er iemand gevonden is."
 	case q.Get("geevalueerd") != "":
 		pg.Notice = "De evaluatie is vastgelegd."
 	}

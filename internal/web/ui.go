@@ -25,6 +25,7 @@ func (s *Server) routesUI(r *router) {
 	r.page("GET /gebieden/{gemeente}", s.gemeente)
 	r.page("GET /gebieden/{gemeente}/{wijk}", s.wijk)
 	s.routesWijk(r)
+	s.routesVoorElkaar(r)
 
 	r.page("GET /huishoudens", s.households)
 	r.page("POST /zoeken", s.search)

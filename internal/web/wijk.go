@@ -153,6 +153,7 @@ type wijkPageData struct {
 	Votes       any             // filled by the "stemmen" section
 	Meetings    any             // filled by the "bijeenkomsten" section
 	Initiatives any             // filled by the "initiatieven" section (the fund)
+	Help        any             // filled by the "voorelkaar" section
 }
 
 func (s *Server) wijkPage(w http.ResponseWriter, r *http.Request) error {
@@ -202,6 +203,11 @@ func (s *Server) wijkPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f := wijkSections["initiatieven"]; f != nil {
 		if d.Initiatives, err = f(s, r, wk); err != nil {
+			return err
+		}
+	}
+	if f := wijkSections["voorelkaar"]; f != nil {
+		if d.Help, err = f(s, r, wk); err != nil {
 			return err
 		}
 	}
