@@ -481,7 +481,7 @@ func TestGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if sum.Gemeente != "GM0119" || sum.Naam != "Meppel" || sum.Households != 120 || sum.Persons < 240 ||
-		sum.Wijken != 14 || sum.Buurten < 28 || len(sum.Logins) != 7 || len(sum.Residents) != 12 {
+		sum.Wijken != 14 || sum.Buurten < 28 || len(sum.Logins) != 8 || len(sum.Residents) != 12 {
 		t.Errorf("summary %+v", sum)
 	}
 	tenants, err := st.Tenants(ctx)

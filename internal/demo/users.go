@@ -10,7 +10,8 @@ import (
 	"naober.nl/naober/internal/store"
 )
 
-// UsersStep makes one login per role (and a second regisseur) with a random
+// UsersStep makes one login per role (and a second regisseur and
+// wijkcoordinator) with a random
 // password, returned in w.Logins and the Summary. Passwords are never
 // deterministic: anyone who knows the seed must not know them.
 type UsersStep struct{}
@@ -29,6 +30,11 @@ var demoLogins = []struct {
 	{"beheer", auth.Beheer},
 	// A partner (say, the housing corporation) that only reports signals.
 	{"melder", auth.Melder},
+	// A second coordinator of the same wijken: the second pair of eyes on
+	// paper ballots. Before the first, so steps that take the last
+	// coordinator login (and the e2e tests, which read the last printed
+	// line per role) keep the first one.
+	{"wijkcoordinator2", auth.Wijkcoordinator},
 	// Moderates and answers for two wijken (CoordinatorWijken).
 	{"wijkcoordinator", auth.Wijkcoordinator},
 }
@@ -45,7 +51,7 @@ func (UsersStep) Run(ctx context.Context, w *World, st *store.Store) error {
 		}
 		for i, d := range demoLogins {
 			name := d.role.Label() + " (demo)"
-			if d.local == "regisseur2" {
+			if d.local == "regisseur2" || d.local == "wijkcoordinator2" {
 				name = d.role.Label() + " 2 (demo)"
 			}
 			u := &store.User{

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -16,6 +17,10 @@ import (
 // residents there but the first (so a visitor can vote as them); in the
 // second a vote that finished about three months ago, with its result published
 // and the winning projects on the wijkagenda. The beleid login runs both.
+// Both votes get paper ballots from the community centre, entered by one
+// wijkcoordinator and confirmed by the other (four eyes); in the running
+// vote one entry, made by the second coordinator, still waits for the
+// demo's wijkcoordinator login to confirm it.
 // It needs UsersStep and ResidentsStep before it.
 type VotesStep struct{}
 
@@ -55,9 +60,21 @@ func (VotesStep) Run(ctx context.Context, w *World, st *store.Store) error {
 		byWijk[res.Wijk] = append(byWijk[res.Wijk], res)
 	}
 	var beleid store.Actor
+	var coords []store.Actor // in the order of the logins: the second coordinator first
 	principal := map[string]*auth.Principal{}
 	if st != nil {
 		for _, l := range w.Logins {
+			if l.Role == auth.Wijkcoordinator {
+				u, err := st.UserByEmail(ctx, l.Email)
+				if err != nil {
+					return err
+				}
+				p, err := st.Principal(ctx, u.ID)
+				if err != nil {
+					return err
+				}
+				coords = append(coords, store.Actor{P: p, Purpose: "papieren stembiljetten invoeren"})
+			}
 			if l.Role == auth.Beleid {
 				u, err := st.UserByEmail(ctx, l.Email)
 				if err != nil {
@@ -97,6 +114,9 @@ func (VotesStep) Run(ctx context.Context, w *World, st *store.Store) error {
 	// Times and ballots draw from a source of their own, so the ids (from
 	// w.Rand) are the same in a dry run.
 	r := w.rand("votes/times")
+	// Paper ballots draw ids and choices from a source of their own too, so
+	// they change nothing else in the world.
+	pr := w.rand("votes/paper")
 	for i, pl := range plans {
 		day := func(d int) time.Time { return at(today.AddDays(d), 10*60+r.IntN(8*60)) }
 		b := participation.Budget{ID: w.NewID(), Wijk: pl.wijk, Title: pl.title, Amount: pl.amount, Rule: pl.rule, MaxChoices: pl.max,
@@ -167,6 +187,30 @@ func (VotesStep) Run(ctx context.Context, w *World, st *store.Store) error {
 				return fmt.Errorf("ballot in %s: %w", pl.wijk, err)
 			}
 		}
+		if len(coords) >= 2 {
+			first, second := coords[len(coords)-1], coords[0]
+			n := 2
+			if pl.running {
+				n = 3 // the last one waits for its second pair of eyes
+			}
+			for k := 0; k < n; k++ {
+				id := paperID(pr)
+				enter, confirm := first, second
+				if pl.running && k == n-1 {
+					enter = second
+				}
+				when := day(-pl.start + 30 + k)
+				if err := st.At(when).EnterPaperBallotID(ctx, enter, b.ID, id, demoBallot(vb, ps, feasible, pr)); err != nil {
+					return fmt.Errorf("paper ballot in %s: %w", pl.wijk, err)
+				}
+				if pl.running && k == n-1 {
+					continue
+				}
+				if err := st.At(when.Add(2*time.Hour)).ConfirmPaperBallot(ctx, confirm, id); err != nil {
+					return fmt.Errorf("confirm paper ballot in %s: %w", pl.wijk, err)
+				}
+			}
+		}
 		if pl.running {
 			continue
 		}
@@ -178,6 +222,18 @@ func (VotesStep) Run(ctx context.Context, w *World, st *store.Store) error {
 		}
 	}
 	return nil
+}
+
+// paperID is an opaque id like World.NewID, from the paper ballots' own source.
+func paperID(r interface{ Uint64() uint64 }) string {
+	var b [15]byte
+	for i := 0; i < len(b); i += 5 {
+		v := r.Uint64()
+		for j := 0; j < 5; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // demoBallot picks feasible projects in a random order while the ballot

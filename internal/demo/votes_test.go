@@ -6,12 +6,14 @@ import (
 	"testing"
 
 	"naober.nl/naober/internal/participation"
+	"naober.nl/naober/internal/store"
 )
 
 func TestVotes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	steps := []Step{AreasStep{}, UsersStep{}, ResidentsStep{}, WishesStep{}, VotesStep{}}
+	// (UsersStep makes two wijkcoordinators: the second pair of eyes on paper ballots.)
 	w, st, _ := generate(t, Config{Seed: 3, Households: 40}, steps...)
 	cw := CoordinatorWijken(w)
 	summary := func() string {
@@ -35,16 +37,34 @@ func TestVotes(t *testing.T) {
 	if len(run) != 1 || run[0].Phase != participation.PhaseStemmen || !run[0].VotingOpen(at(w.Config.Today, 12*60)) {
 		t.Fatalf("running vote: %+v", run)
 	}
-	if n, _ := st.WijkbudgetTurnout(ctx, run[0].ID); n != 3 {
+	if n, _ := st.WijkbudgetTurnout(ctx, run[0].ID); n != 3+2 { // three online, two on paper confirmed
 		t.Fatalf("running vote has %d ballots", n)
 	}
+	// One paper ballot waits for the second pair of eyes: entered by the
+	// second coordinator, so the printed wijkcoordinator login may confirm it.
+	coordIn := func(st *store.Store) store.Actor {
+		u, err := st.UserByEmail(ctx, LoginEmail(w.Gemeente.Naam, "wijkcoordinator"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.Principal(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store.Actor{P: p, Purpose: "test"}
+	}
+	paper, err := st.PaperBallots(ctx, coordIn(st), run[0].ID)
+	if err != nil || paper.Confirmed != 2 || len(paper.Pending) != 1 || paper.Pending[0].Mine || len(paper.Pending[0].Choices) == 0 {
+		t.Fatalf("paper ballots of the running vote: %+v %v", paper, err)
+	}
+
 	// A published result in the second, with winners on the agenda.
 	done, _ := st.Wijkbudgets(ctx, cw[1])
 	if len(done) != 1 || !done[0].IsPublished() {
 		t.Fatalf("finished vote: %+v", done)
 	}
 	res, err := st.CountWijkbudget(ctx, nil, done[0].ID)
-	if err != nil || res.Ballots != 4 || len(res.Winners()) == 0 || res.Spent > done[0].Amount {
+	if err != nil || res.Ballots != 4+2 || len(res.Winners()) == 0 || res.Spent > done[0].Amount {
 		t.Fatalf("result %+v %v", res, err)
 	}
 	items, _ := st.Agenda(ctx, cw[1])
@@ -63,5 +83,10 @@ func TestVotes(t *testing.T) {
 	st = st2
 	if again := summary(); again != first {
 		t.Fatalf("not repeatable:\n%s\n%s", first, again)
+	}
+	// The waiting paper ballot has the same id in the second world, and the
+	// demo's coordinator login confirms it there.
+	if err := st.ConfirmPaperBallot(ctx, coordIn(st), paper.Pending[0].ID); err != nil {
+		t.Fatalf("the demo coordinator cannot confirm the waiting paper ballot: %v", err)
 	}
 }

@@ -447,7 +447,13 @@ func (s *Store) mayPaper(a Actor, b participation.Budget) error {
 // wijkcoordinator confirms it.
 func (s *Store) EnterPaperBallot(ctx context.Context, a Actor, budgetID string, choice []string) (string, error) {
 	id := secret.ID()
-	err := s.Tx(ctx, func(tx *Tx) error {
+	return id, s.EnterPaperBallotID(ctx, a, budgetID, id, choice)
+}
+
+// EnterPaperBallotID is EnterPaperBallot with the entry's id chosen by the
+// caller (the demo, for a repeatable world).
+func (s *Store) EnterPaperBallotID(ctx context.Context, a Actor, budgetID, id string, choice []string) error {
+	return s.Tx(ctx, func(tx *Tx) error {
 		b, err := s.lockWijkbudget(ctx, tx, budgetID, s.forShare())
 		if err != nil {
 			return err
@@ -474,7 +480,6 @@ func (s *Store) EnterPaperBallot(ctx context.Context, a Actor, budgetID string, 
 		}
 		return s.audit(ctx, tx, a, auth.ModerateWijk, audit.Create, b.Gemeente, "stembiljet_papier", id)
 	})
-	return id, err
 }
 
 // ConfirmPaperBallot is the second pair of eyes: another wijkcoordinator of
