@@ -143,6 +143,7 @@ type monWijkData struct {
 	Trend, ZRM, Profiles              tableView
 	Meedoen                           tableView
 	Wijkfonds                         tableView
+	VoorElkaar                        tableView
 	StackChart, CostChart, TrendChart template.HTML
 	XLSX, CSV                         string
 }
@@ -181,7 +182,11 @@ func (s *Server) wijkTables(ctx context.Context, m *monCtx, wijk string) ([]*pub
 	if err != nil {
 		return nil, err
 	}
-	return []*publish.Table{stack, exp, cw, ct, tr, zrm, prof, part, fund}, nil
+	help, err := s.helpTable(ctx, m, wijk)
+	if err != nil {
+		return nil, err
+	}
+	return []*publish.Table{stack, exp, cw, ct, tr, zrm, prof, part, fund, help}, nil
 }
 
 func (s *Server) monitorWijk(w http.ResponseWriter, r *http.Request, m *monCtx) error {
@@ -194,7 +199,7 @@ func (s *Server) monitorWijk(w http.ResponseWriter, r *http.Request, m *monCtx) 
 		return err
 	}
 	d := monWijkData{M: m, Wijk: wk}
-	views := []*tableView{&d.Stack, &d.Expensive, &d.CostWet, &d.CostTv, &d.Trend, &d.ZRM, &d.Profiles, &d.Meedoen, &d.Wijkfonds}
+	views := []*tableView{&d.Stack, &d.Expensive, &d.CostWet, &d.CostTv, &d.Trend, &d.ZRM, &d.Profiles, &d.Meedoen, &d.Wijkfonds, &d.VoorElkaar}
 	for i, t := range ts {
 		*views[i] = m.view(t, t.ID, "wijk", wk.Code)
 	}
@@ -415,6 +420,11 @@ func (s *Server) exportTables(r *http.Request, m *monCtx, name string) ([]*publi
 			return nil, invalid("wijk", "kies een wijk")
 		}
 		return one(s.participationTable(r.Context(), m, wijk))
+	case "voorelkaar":
+		if wijk == "" {
+			return nil, invalid("wijk", "kies een wijk")
+		}
+		return one(s.helpTable(r.Context(), m, wijk))
 	case "wijkfonds":
 		if wijk == "" {
 			return nil, invalid("wijk", "kies een wijk")

@@ -282,6 +282,12 @@ func checkXLSX(t *testing.T, body []byte) {
 			}
 			continue
 		}
+		if strings.HasPrefix(title, "Voor elkaar") { // residents' posts exact, prescriptions by the rule (monitor_voorelkaar.go)
+			if !strings.Contains(note, "exact") || !strings.Contains(note, "afgerond op 5") {
+				t.Errorf("sheet %s: note %q", sh, note)
+			}
+			continue
+		}
 		if strings.HasPrefix(title, "Wijkfonds") { // public money, exact (monitor_fund.go)
 			if !strings.Contains(note, "exact") {
 				t.Errorf("sheet %s: note %q", sh, note)
