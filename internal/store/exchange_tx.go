@@ -88,23 +88,27 @@ var errLost = errors.New("exchange: a queued row was not written")
 func (x *xtx) flushInserts(ctx context.Context) error {
 	for i := range x.pending {
 		p := &x.pending[i]
-		for len(p.args) > 0 {
-			n := min(100, len(p.args)/p.cols)
+		// Walk the queue instead of reslicing it, so the next rows reuse
+		// its array instead of growing a new one.
+		for rest := p.args; len(rest) > 0; {
+			n := min(100, len(rest)/p.cols)
 			q := p.head + " " + strings.TrimSuffix(strings.Repeat(p.row+", ", n), ", ") + " " + p.tail
 			st, err := x.prepare(ctx, q)
+			if err == nil {
+				var r sql.Result
+				if r, err = st.ExecContext(ctx, rest[:n*p.cols]...); err == nil {
+					if k, kerr := r.RowsAffected(); kerr == nil && k != int64(n) {
+						err = errLost
+					}
+				}
+			}
 			if err != nil {
+				p.args = rest // what was not written stays queued, as before
 				return err
 			}
-			r, err := st.ExecContext(ctx, p.args[:n*p.cols]...)
-			if err != nil {
-				return err
-			}
-			if k, err := r.RowsAffected(); err == nil && k != int64(n) {
-				return errLost
-			}
-			clear(p.args[:n*p.cols])
-			p.args = p.args[n*p.cols:]
+			rest = rest[n*p.cols:]
 		}
+		clear(p.args)
 		p.args = p.args[:0]
 	}
 	return nil
@@ -191,11 +195,15 @@ func (x *xtx) audit(ctx context.Context, a Actor, perm auth.Permission, action a
 // flushAudit writes the buffered audit records, up to 100 a statement.
 func (x *xtx) flushAudit(ctx context.Context) error {
 	const per = 100
+	var args []any // one array for every statement
 	for len(x.audits) > 0 {
 		n := min(per, len(x.audits))
 		q := "INSERT INTO audit_log (at, user_id, user_email, role, gemeente, action, record_type, record_id, purpose) VALUES " +
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
-		args := make([]any, 0, n*9)
+		if args == nil {
+			args = make([]any, 0, n*9)
+		}
+		args = args[:0]
 		for _, p := range x.audits[:n] {
 			args = append(args, p.at, p.userID, p.email, p.role, p.gemeente, p.action, p.recordType, p.recordID, p.purpose)
 		}
