@@ -545,6 +545,12 @@ func txStrings(ctx context.Context, tx *Tx, q string, args ...any) ([]string, er
 	return out, rows.Err()
 }
 
+// linkBase is the public address WithLinkBase put in ctx, or "".
+func linkBase(ctx context.Context) string {
+	b, _ := ctx.Value(linkBaseKey{}).(string)
+	return b
+}
+
 func meetingLink(base, id string) string {
 	return strings.TrimRight(base, "/") + "/bijeenkomsten/" + id
 }
@@ -772,7 +778,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.s.cancelRegistration(ctx, tx, m, userID, ""); err != nil {
+			if _, err := tx.s.cancelRegistration(ctx, tx, m, userID, linkBase(ctx)); err != nil {
 				return err
 			}
 		}

@@ -444,8 +444,11 @@ func TestMeetingCancelReportExportDelete(t *testing.T) {
 			t.Fatalf("export: %s", js)
 		}
 		// Deleting Anna's account moves Bart up, and he is told.
-		if err := s.At(meetNow).DeleteResident(ctx, a.UserID); err != nil {
+		if err := s.At(meetNow).DeleteResident(store.WithLinkBase(ctx, "https://naober.test"), a.UserID); err != nil {
 			t.Fatal(err)
+		}
+		if body, _ := store.StringsForTest(ctx, s, "SELECT body FROM outbox WHERE user_id = ?", b.UserID); len(body) != 1 || !strings.Contains(body[0], "https://naober.test/bijeenkomsten/"+m.ID) {
+			t.Fatalf("moved-up mail after a deletion: %q", body)
 		}
 		if reg, _, _ := f.s.MyRegistration(ctx, b, m.ID); reg.State != participation.RegAangemeld {
 			t.Fatalf("after delete: %+v", reg)
