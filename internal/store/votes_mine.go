@@ -61,11 +61,18 @@ func exportBallots(ctx context.Context, s *Store, userID string) (any, error) {
 			byVoter[p] = i
 			args = append(args, v.id, p)
 		}
-		cond := strings.TrimSuffix(strings.Repeat("(b.budget_id = ? AND b.voter = ?) OR ", len(part)), " OR ")
+		// SQLite takes row values only from a subquery; PostgreSQL plans a
+		// list of row values as index lookups (its VALUES join scans).
+		pairs := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")
+		cond := "(b.budget_id, b.voter) IN (" + pairs + ")"
+		if s.dialect == SQLite {
+			cond = "(b.budget_id, b.voter) IN (VALUES " + pairs + ")"
+		}
 		rows, err := s.query(ctx, `SELECT b.voter, c.project_id, COALESCE(p.title, '') FROM ballots b
 			LEFT JOIN ballot_choices c ON c.budget_id = b.budget_id AND c.voter = b.voter
 			LEFT JOIN wijkbudget_projects p ON p.id = c.project_id
-			WHERE `+cond+` ORDER BY b.voter, p.created_at, c.project_id`, args...)
+			WHERE `+cond+`
+			ORDER BY b.voter, p.created_at, c.project_id`, args...)
 		if err != nil {
 			return nil, err
 		}
