@@ -638,9 +638,16 @@ func (s *Store) HelpOffer(ctx context.Context, p *auth.Principal, id string) (Of
 	}
 	v.Matches = ms
 	if o.Status == voorelkaar.Open && !o.Hidden && len(o.Wijken) > 0 {
+		// Only the wijken and categories offered: Fits checks again, the
+		// query keeps the rows read small.
 		ph, args := in(o.Wijken)
+		var cats []string
+		for _, c := range o.Categories {
+			cats = append(cats, string(c))
+		}
+		cph, cargs := in(cats)
 		reqs, err := s.requestsWhere(ctx, planReadQ{s}, `r.gemeente = ? AND r.status = 'open' AND r.via_coordinator = 0 AND r.hidden_at IS NULL
-			AND r.wijk IN (`+ph+`) ORDER BY r.id`, append([]any{o.Gemeente}, args...)...)
+			AND r.wijk IN (`+ph+`) AND r.category IN (`+cph+`) ORDER BY r.id`, append(append([]any{o.Gemeente}, args...), cargs...)...)
 		if err != nil {
 			return v, err
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/casework"
@@ -427,4 +428,68 @@ func TestHelpReportsHideAndResidentLeaves(t *testing.T) {
 			t.Fatal("the offer stays after its author left")
 		}
 	})
+}
+
+// BenchmarkHelpRequestMatched is one request's way to a match: posted,
+// proposed by a volunteer, accepted by the requester (three transactions,
+// three mails queued, the audit records).
+func BenchmarkHelpRequestMatched(b *testing.B) {
+	run := func(b *testing.B, s *store.Store) {
+		anna := storetest.Resident(b, s, "WK011901", "Anna")
+		bram := storetest.Resident(b, s, "WK011901", "Bram")
+		t0 := time.Now().Add(-time.Duration(b.N+1) * 3 * time.Hour)
+		o := voorelkaar.Offer{Categories: []voorelkaar.Category{"boodschappen"}, Days: []string{"ma"}, Parts: []string{"ochtend"}, Wijken: []string{"WK011901"}, Text: "Ik help graag mee"}
+		if err := s.At(t0).CreateHelpOffer(ctx, bram, &o); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			at := s.At(t0.Add(time.Duration(i+1) * 3 * time.Hour)) // under the posting limit
+			r := voorelkaar.Request{Category: "boodschappen", Days: []string{"ma"}, Parts: []string{"ochtend"}, Text: "Boodschappen op maandag graag"}
+			if err := at.CreateHelpRequest(ctx, anna, &r); err != nil {
+				b.Fatal(err)
+			}
+			m, err := at.ProposeMatch(ctx, bram, r.ID, o.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := at.AnswerMatch(ctx, anna, m, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("sqlite", func(b *testing.B) { run(b, storetest.SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { run(b, storetest.Postgres(b)) })
+}
+
+// BenchmarkHelpOfferSuggestions reads a volunteer's offer page data with
+// 600 open requests in the wijk (200 of them fitting), ranked.
+func BenchmarkHelpOfferSuggestions(b *testing.B) {
+	run := func(b *testing.B, s *store.Store) {
+		bram := storetest.Resident(b, s, "WK011901", "Bram")
+		var askers []*auth.Principal
+		for i := 0; i < 60; i++ {
+			askers = append(askers, storetest.Resident(b, s, "WK011901", ""))
+		}
+		cats := []voorelkaar.Category{"boodschappen", "klusjes", "tuin"}
+		for i := 0; i < 600; i++ {
+			r := voorelkaar.Request{Category: cats[i%3], Days: []string{voorelkaar.Days[i%7]}, Parts: []string{"ochtend"}, Text: "Een hulpvraag voor de benchmark"}
+			if err := s.CreateHelpRequest(ctx, askers[i/10], &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		o := voorelkaar.Offer{Categories: []voorelkaar.Category{"boodschappen"}, Days: voorelkaar.Days, Parts: []string{"ochtend"}, Wijken: []string{"WK011901"}, Text: "Ik help graag mee"}
+		if err := s.CreateHelpOffer(ctx, bram, &o); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			v, err := s.HelpOffer(ctx, bram, o.ID)
+			if err != nil || len(v.Suggestions) != 200 {
+				b.Fatalf("%d suggestions, %v", len(v.Suggestions), err)
+			}
+		}
+	}
+	b.Run("sqlite", func(b *testing.B) { run(b, storetest.SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { run(b, storetest.Postgres(b)) })
 }
