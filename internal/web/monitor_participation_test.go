@@ -21,6 +21,24 @@ import (
 // with one ballot from each voter.
 func publishedVote(t *testing.T, st *store.Store, beleid store.Actor, wijk, title string, voters []*auth.Principal) {
 	t.Helper()
+	id, project := openedVote(t, st, beleid, wijk, title)
+	for _, v := range voters {
+		if err := st.CastBallot(ctx, v, id, []string{project}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.AdvanceWijkbudget(ctx, beleid, id, participation.PhaseUitslag); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PublishWijkbudget(ctx, beleid, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openedVote makes a vote in the wijk with one feasible project and opens
+// the voting; it returns the vote's and the project's id.
+func openedVote(t *testing.T, st *store.Store, beleid store.Actor, wijk, title string) (string, string) {
+	t.Helper()
 	b := participation.Budget{Wijk: wijk, Title: title, Amount: 1000000, Rule: participation.RuleKnapsack}
 	if err := st.CreateWijkbudget(ctx, beleid, &b); err != nil {
 		t.Fatal(err)
@@ -38,17 +56,7 @@ func publishedVote(t *testing.T, st *store.Store, beleid store.Actor, wijk, titl
 	if err := st.AdvanceWijkbudget(ctx, beleid, b.ID, participation.PhaseStemmen); err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range voters {
-		if err := st.CastBallot(ctx, v, b.ID, []string{p.ID}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := st.AdvanceWijkbudget(ctx, beleid, b.ID, participation.PhaseUitslag); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.PublishWijkbudget(ctx, beleid, b.ID); err != nil {
-		t.Fatal(err)
-	}
+	return b.ID, p.ID
 }
 
 // The monitor's wijk page, its JSON API and its exports show how the wijk
