@@ -593,11 +593,9 @@ func (s *Server) icsEvent(r *http.Request, m participation.Meeting) ical.Event {
 	if loc == "" {
 		loc = m.OnlineURL
 	}
-	host := "naober"
-	if u := s.publicURL(r); u != "" {
-		host = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	}
-	return ical.Event{UID: "bijeenkomst-" + m.ID + "@" + host, Sequence: m.Sequence, Start: m.Start, End: m.End, Summary: m.Title,
+	// The UID must not change with the address a feed is fetched on: the
+	// meeting's random id makes it unique.
+	return ical.Event{UID: "bijeenkomst-" + m.ID + "@naober", Sequence: m.Sequence, Start: m.Start, End: m.End, Summary: m.Title,
 		Description: strings.TrimSpace(desc), Location: loc, URL: s.publicURL(r) + "/bijeenkomsten/" + m.ID,
 		Cancelled: m.Status == participation.MeetingAfgelast, Updated: m.UpdatedAt}
 }
