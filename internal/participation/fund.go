@@ -246,6 +246,11 @@ type APK struct {
 	Needed      string      `json:"nodig_toelichting"`
 }
 
+// Overdue reports whether the APK is open on or after its date plus grace days.
+func (a APK) Overdue(today people.Date, grace int) bool {
+	return !a.Answered() && !today.Before(a.Due.AddDays(grace))
+}
+
 // Answered reports whether the applicants filled in the APK.
 func (a APK) Answered() bool { return !a.AnsweredAt.IsZero() }
 
@@ -326,6 +331,18 @@ func (a Application) NextAPK() (APK, bool) {
 		}
 	}
 	return APK{}, false
+}
+
+// OpenAPK is the APK a running initiative waits for; nil when closed,
+// not granted, or none is open (for templates).
+func (a Application) OpenAPK() *APK {
+	if a.Status != AppToegekend {
+		return nil
+	}
+	if k, ok := a.NextAPK(); ok {
+		return &k
+	}
+	return nil
 }
 
 // Text limits of an application.

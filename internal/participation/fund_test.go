@@ -114,3 +114,23 @@ func TestCheckDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAPKOverdueAndOpen(t *testing.T) {
+	due := people.MustDate("2026-03-01")
+	k := APK{Pos: 1, Due: due}
+	if k.Overdue(due.AddDays(-1), 0) || !k.Overdue(due, 0) || k.Overdue(due.AddDays(13), 14) || !k.Overdue(due.AddDays(14), 14) {
+		t.Fatal("overdue by date")
+	}
+	a := Application{Status: AppToegekend, APKs: []APK{{Pos: 1, Due: due, AnsweredAt: due.Time()}, {Pos: 2, Due: due.AddMonths(3)}}}
+	if o := a.OpenAPK(); o == nil || o.Pos != 2 {
+		t.Fatalf("open APK: %+v", o)
+	}
+	a.Status = AppAfgesloten
+	if a.OpenAPK() != nil {
+		t.Fatal("a closed initiative has an open APK")
+	}
+	answered := APK{Due: due, AnsweredAt: due.Time()}
+	if answered.Overdue(due.AddDays(100), 14) {
+		t.Fatal("an answered APK is overdue")
+	}
+}

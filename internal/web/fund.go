@@ -185,7 +185,12 @@ type fundPageData struct {
 	MayApply bool
 	Apps     []participation.Application
 	Counts   map[participation.AppStatus]int
+	Today    people.Date
 }
+
+// APKLate reports whether an open APK is past its date (the overdue
+// reminder goes two weeks later).
+func (d fundPageData) APKLate(k *participation.APK) bool { return k != nil && k.Overdue(d.Today, 0) }
 
 func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -194,7 +199,7 @@ func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principal(r)
-	d := fundPageData{Fund: f, Manager: participation.MayManageFund(p, f.Gemeente), Counts: map[participation.AppStatus]int{}}
+	d := fundPageData{Fund: f, Manager: participation.MayManageFund(p, f.Gemeente), Counts: map[participation.AppStatus]int{}, Today: people.Today()}
 	if d.MayApply, err = s.Store.MayApply(ctx, p, f); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"naober.nl/naober/internal/auth"
+	"naober.nl/naober/internal/people"
 	"naober.nl/naober/internal/store"
 	"naober.nl/naober/internal/store/storetest"
 )
@@ -121,6 +122,10 @@ func TestFundThroughTheWeb(t *testing.T) {
 		}
 		if code, _, _ := postForm(t, coord, appURL+"/besluit", decide); code != 303 {
 			t.Fatalf("decide: %d", code)
+		}
+		// The fund's list shows when the first APK is due.
+		if _, body := get(t, coord, fundURL); !strings.Contains(body, people.Today().AddMonths(3).Dutch()) || strings.Contains(body, "(te laat)") {
+			t.Fatal("the fund's list does not show the next APK")
 		}
 
 		// Tranches after the APK; the final account; the wijk page.
