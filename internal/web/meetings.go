@@ -36,6 +36,26 @@ func (s *Server) routesMeetings(r *router) {
 	r.page("POST /bijeenkomsten/{id}/verslag", s.meetingReport)
 	r.page("GET /bijeenkomsten/{id}/deelnemers", s.meetingAttendees)
 	r.page("GET /wijk/{wijk}/bijeenkomsten.ics", s.wijkMeetingsICS)
+	r.endpoint("GET /api/v1/wijken/{code}/bijeenkomsten", apiDoc{Summary: "De wijkbijeenkomsten van een wijk vanaf een maand terug, vroegste eerst (status afgelopen volgt uit de eindtijd)",
+		Tag: "Bijeenkomsten", Public: true, Response: itemsOf[participation.Meeting]{}}, s.apiWijkMeetings)
+}
+
+// apiWijkMeetings is the wijk's meetings as JSON, for the wijkplatform's
+// own website; no registrations, only their counts.
+func (s *Server) apiWijkMeetings(w http.ResponseWriter, r *http.Request) error {
+	wk, ok := s.Atlas.Wijk(r.PathValue("code"))
+	if !ok {
+		return errs.E(errs.NotFound, "Deze wijk bestaat niet.")
+	}
+	now := time.Now()
+	ms, err := s.Store.WijkMeetings(r.Context(), wk.Code, now.AddDate(0, -1, 0))
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		ms[i].Status = ms[i].StatusAt(now)
+	}
+	return writeJSON(w, http.StatusOK, itemsOf[participation.Meeting]{Items: ms})
 }
 
 // The wijk page shows the coming wijk meetings and the reports of the

@@ -148,6 +148,11 @@ func TestMeetingsThroughTheWeb(t *testing.T) {
 				t.Fatalf("%s: %v", u, evs)
 			}
 		}
+		// The same list as JSON, without names.
+		if code, body := get(t, anon, base+"/api/v1/wijken/WK011901/bijeenkomsten"); code != 200 || !strings.Contains(body, `"id":"`+id+`"`) ||
+			!strings.Contains(body, `"aangemeld":1`) || strings.Contains(body, "Bram") {
+			t.Fatalf("api: %d %s", code, body)
+		}
 		// The personal feed: a link shown once, that works without a session.
 		code, _, body = postForm(t, res2, base+"/bijeenkomsten/agendalink", nil)
 		link := regexp.MustCompile(`value="(https?://[^"]+/bijeenkomsten-agenda/[^"]+\.ics)"`).FindStringSubmatch(body)
