@@ -38,6 +38,7 @@ func (s *Server) routesVoorElkaar(r *router) {
 	r.page("POST /voorelkaar/koppelingen/{id}/antwoord", s.veAnswer)
 	r.page("POST /voorelkaar/koppelingen/{id}/feedback", s.veFeedback)
 	r.page("GET /voorelkaar/beheer", s.veCoordination)
+	r.page("POST /voorelkaar/beheer/vragen", s.veCoordRequest)
 	r.page("POST /voorelkaar/beheer/verbergen", s.veHide)
 	r.page("POST /voorelkaar/beheer/meldingen", s.veDismiss)
 	r.page("GET /huishoudens/{id}/plan/acties/{action}/voorelkaar", s.vePrescribeForm)
@@ -77,6 +78,7 @@ func veNotice(k string) string {
 		"afgehandeld": "De meldingen zijn afgehandeld.",
 		"gekoppeld":   "De vrijwilliger krijgt het voorstel. Als die ja zegt, ziet u de contactgegevens.",
 		"voorschrift": "De hulpvraag is naar de wijkcoördinator gestuurd. Hieronder ziet u of er iemand gevonden is.",
+		"ingevoerd":   "De hulpvraag is ingevoerd. Hij staat niet op de openbare lijst; koppel hem hieronder met de hand.",
 	}[k]
 }
 
@@ -485,6 +487,7 @@ func (s *Server) veMine(w http.ResponseWriter, r *http.Request) error {
 
 type veCoordData struct {
 	Wijken []veCoordWijk
+	Form   veFormData // for a request entered for someone without an account
 }
 
 type veCoordWijk struct {
@@ -512,7 +515,31 @@ func (s *Server) veCoordination(w http.ResponseWriter, r *http.Request) error {
 	if len(d.Wijken) == 0 {
 		return errs.E(errs.Forbidden, "Deze pagina is voor wijkcoördinatoren die voor elkaar-hulp koppelen.")
 	}
+	d.Form = s.veFormData(nil, nil)
 	s.renderPage(w, r, 200, "voorelkaar_beheer", page{Title: "Voor elkaar: coördinatie", Data: d, Notice: veNotice(r.URL.Query().Get("klaar"))})
+	return nil
+}
+
+// veCoordRequest enters a request for someone without an account (a
+// phone call, a visit, an organisation): never public, matched by hand.
+func (s *Server) veCoordRequest(w http.ResponseWriter, r *http.Request) error {
+	p, err := need(r)
+	if err != nil {
+		return err
+	}
+	wk, ok := s.Atlas.Wijk(r.PostFormValue("wijk"))
+	if !ok {
+		return errs.E(errs.Invalid, "Kies een wijk.")
+	}
+	req := voorelkaar.Request{Gemeente: wk.Gemeente, Wijk: wk.Code, FirstName: r.PostFormValue("voornaam"), Category: voorelkaar.Category(r.PostFormValue("categorie")),
+		Days: r.PostForm["dagen"], Parts: r.PostForm["dagdelen"], Text: r.PostFormValue("tekst"), Contact: r.PostFormValue("contact"), VOG: r.PostFormValue("vog") == "1"}
+	if err := s.Store.CreateCoordinatorRequest(r.Context(), veActor(p), &req); err != nil {
+		if fe, ok := people.AsFieldErrors(err); ok {
+			return errs.E(errs.Invalid, "De hulpvraag is niet opgeslagen: %s", fe.Error())
+		}
+		return err
+	}
+	http.Redirect(w, r, "/voorelkaar/vragen/"+req.ID+"?klaar=ingevoerd", http.StatusSeeOther)
 	return nil
 }
 

@@ -176,6 +176,22 @@ func TestVoorElkaarVulnerableAndPrescribed(t *testing.T) {
 	if code, _ := get(t, regC, base+"/voorelkaar/beheer"); code != 403 {
 		t.Fatalf("a regisseur on beheer: %d", code)
 	}
+	// The coordinator enters a request for someone without an account: never public.
+	entry := url.Values{"wijk": {"WK011901"}, "voornaam": {"Truus"}, "categorie": {"tuin"}, "dagen": {"vr"}, "dagdelen": {"middag"}, "tekst": {"De heg moet geknipt worden"}, "contact": {"0522-987654"}}
+	if code, _, _ := post(t, regC, base+"/voorelkaar/beheer/vragen", entry); code != 403 {
+		t.Fatalf("a regisseur entered a request: %d", code)
+	}
+	entry.Set("wijk", "WK011902")
+	if code, _, _ := post(t, coord, base+"/voorelkaar/beheer/vragen", entry); code != 403 {
+		t.Fatalf("entered in another wijk: %d", code)
+	}
+	entry.Set("wijk", "WK011901")
+	if code, loc, _ := post(t, coord, base+"/voorelkaar/beheer/vragen", entry); code != 303 || !strings.Contains(loc, "klaar=ingevoerd") {
+		t.Fatalf("coordinator's entry: %d %q", code, loc)
+	}
+	if _, body := get(t, bram, base+"/voorelkaar?wijk=WK011901"); strings.Contains(body, "heg moet geknipt") {
+		t.Fatal("the coordinator's entry is public")
+	}
 	code, loc, _ = post(t, bram, base+"/voorelkaar/aanbod", url.Values{"categorieen": {"gezelschap", "vervoer"}, "dagen": {"di", "wo"}, "dagdelen": {"ochtend", "middag"},
 		"wijken": {"WK011901"}, "tekst": {"Ik kom graag langs voor koffie."}})
 	om := veOfferLink.FindStringSubmatch(loc)
