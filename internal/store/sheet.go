@@ -497,7 +497,7 @@ func (r *sheetRun) updatePerson(ctx context.Context, id, hash string, row *excha
 		}
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO household_members (id, gemeente, household_id, person_id, rol, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, NULL)`,
-		secret.ID(), gm, newHH, id, rol, r.today); err != nil {
+		secret.SortedID(), gm, newHH, id, rol, r.today); err != nil {
 		return err
 	}
 	if !created {
@@ -520,7 +520,7 @@ func (r *sheetRun) householdAt(ctx context.Context, a *exchange.Address) (id str
 	if err != sql.ErrNoRows {
 		return "", false, false, err
 	}
-	h := people.Household{ID: secret.ID(), Gemeente: gm, Postcode: a.Postcode, Huisnummer: a.Huisnummer, Toevoeging: a.Toevoeging}
+	h := people.Household{ID: secret.SortedID(), Gemeente: gm, Postcode: a.Postcode, Huisnummer: a.Huisnummer, Toevoeging: a.Toevoeging}
 	if err := s.placeHousehold(ctx, tx, &h); err != nil {
 		if _, ok := people.AsFieldErrors(err); !ok {
 			return "", false, false, err
@@ -634,7 +634,7 @@ func (r *sheetRun) provision(ctx context.Context, rec exchange.Row, k sheetKey) 
 			Msg: "deze toewijzing stond al in naober; naober houdt de eigen gegevens aan"})
 		return other, nil, nil
 	}
-	id := secret.ID()
+	id := secret.SortedID()
 	_, err = tx.Exec(ctx, `INSERT INTO provisions (id, gemeente, person_id, household_id, wet, categorie, productcode, taakveld, aanbieder, aanbieder_agb,
 		start_datum, eind_datum, volume, eenheid, frequentie, prijs_cents, maandbedrag_cents, profiel, status, eind_reden, toelichting, created_by, created_at, updated_at,
 		toewijzingnummer, bron)

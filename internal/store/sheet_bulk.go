@@ -290,7 +290,7 @@ func (r *sheetRun) newPerson(ctx context.Context, e *sheetEntry, atAddr map[shee
 	auditRec := func(action audit.Action, recordType, id string) {
 		r.x.audits = append(r.x.audits, pendingAudit{now, a.P.UserID, a.P.Email, role, gm, string(action), recordType, id, a.purpose()})
 	}
-	pid := secret.ID()
+	pid := secret.SortedID() // time-ordered, as the exchange makes them: inserts land at the end of the indexes
 	b.persons = append(b.persons, sheetPerson{id: pid, enc: s.keys.Encrypt(e.bsn, bsnContext(gm)), hash: e.bsnHash,
 		voornamen: p.Voornamen, tussen: p.Tussenvoegsel, achternaam: p.Achternaam, zoek: Fold(p.Name()), geslacht: p.Geslacht, birth: p.Geboortedatum})
 	auditRec(audit.Create, RecPerson, pid)
@@ -313,7 +313,7 @@ func (r *sheetRun) newPerson(ctx context.Context, e *sheetEntry, atAddr map[shee
 	}
 	created := h.ID == ""
 	if created {
-		h.ID = secret.ID()
+		h.ID = secret.SortedID()
 		if h.Postcode != "" {
 			if err := r.place(ctx, &h); err != nil {
 				return nil, err
@@ -335,7 +335,7 @@ func (r *sheetRun) newPerson(ctx context.Context, e *sheetEntry, atAddr map[shee
 			rol = "kind"
 		}
 	}
-	b.members = append(b.members, sheetMember{secret.ID(), h.ID, pid, rol})
+	b.members = append(b.members, sheetMember{secret.SortedID(), h.ID, pid, rol})
 	if !created {
 		auditRec(audit.Update, RecHousehold, h.ID)
 	}
