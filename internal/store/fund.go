@@ -162,6 +162,59 @@ func (s *Store) CreateFund(ctx context.Context, a Actor, f *participation.Fund) 
 	})
 }
 
+// UpdateFund changes a fund's name, budget, maximum, criteria, wijken,
+// APK interval and number of tranches (not its gemeente or year). Under
+// the fund's lock, so a decision in flight is counted: the budget never
+// drops below what is granted. Grants already made keep their amount,
+// tranches and APK dates; applications from a wijk taken off the list
+// stay.
+func (s *Store) UpdateFund(ctx context.Context, a Actor, f *participation.Fund) error {
+	if a.P == nil {
+		return errs.E(errs.Unauthorized, "Log eerst in.")
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		old, err := s.lockFund(ctx, tx, f.ID)
+		if err != nil {
+			return err
+		}
+		if !participation.MayManageFund(a.P, old.Gemeente) {
+			return errs.E(errs.NotFound, "Dit fonds bestaat niet.")
+		}
+		f.Gemeente, f.Year = old.Gemeente, old.Year
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		if s.wijkGemeente != nil {
+			for _, w := range f.Wijken {
+				if gm, ok := s.wijkGemeente(w); !ok || gm != f.Gemeente {
+					return people.FieldErrors{{Field: "wijken", Message: "De wijk " + w + " ligt niet in deze gemeente."}}
+				}
+			}
+		}
+		var granted int64
+		if err := tx.QueryRow(ctx, `SELECT CAST(COALESCE(SUM(granted_cents), 0) AS BIGINT) FROM fund_applications
+			WHERE fund_id = ? AND status IN ('toegekend', 'afgesloten')`, f.ID).Scan(&granted); err != nil {
+			return err
+		}
+		if f.Budget < casework.Cents(granted) {
+			return people.FieldErrors{{Field: "budget", Message: "Er is al " + casework.Cents(granted).String() + " toegekend; het jaarbudget kan niet lager zijn."}}
+		}
+		if _, err := tx.Exec(ctx, "UPDATE funds SET name = ?, budget_cents = ?, max_cents = ?, criteria = ?, apk_months = ?, tranches = ? WHERE id = ?",
+			f.Name, int64(f.Budget), int64(f.Max), f.Criteria, f.APKMonths, f.Tranches, f.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM fund_wijken WHERE fund_id = ?", f.ID); err != nil {
+			return err
+		}
+		for _, w := range f.Wijken {
+			if _, err := tx.Exec(ctx, "INSERT INTO fund_wijken (fund_id, wijk) VALUES (?, ?)", f.ID, w); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, a, auth.ManageFund, audit.Update, f.Gemeente, "fonds", f.ID)
+	})
+}
+
 // lockFund reads a fund in tx, locking its row on PostgreSQL until tx
 // ends, so decisions on its applications run one after the other. SQLite
 // needs no lock: its single writer (BEGIN IMMEDIATE) serialises them.

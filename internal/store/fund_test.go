@@ -421,3 +421,39 @@ func TestFundResidentExportAndDelete(t *testing.T) {
 		}
 	})
 }
+
+// A fund's budget can be changed, never below what is granted; only its
+// own gemeente's managers change it.
+func TestFundUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := fundSetup(t, s)
+		x := fundSubmitted(t, s, f, f.res, &f.beleid, 400000)
+		if err := s.DecideApplication(ctx, f.coord, x.ID, participation.Decision{Grant: true, Amount: 400000, Reason: "Goed."}); err != nil {
+			t.Fatal(err)
+		}
+		g := f.fund
+		g.Budget, g.Max, g.Name, g.Wijken, g.Year = 300000, 300000, "Nieuwe naam", []string{"WK011901", "WK011902"}, 2030
+		if fe, ok := people.AsFieldErrors(s.UpdateFund(ctx, f.coord, &g)); !ok || !strings.Contains(fe.For("budget"), "€ 4.000,00") {
+			t.Fatalf("budget below the granted sum: %v", fe)
+		}
+		if err := s.UpdateFund(ctx, f.haarlemBeleid, &g); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("haarlem changes the fund: %v", err)
+		}
+		g.Budget = 400000
+		if err := s.UpdateFund(ctx, f.coord, &g); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Fund(ctx, g.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != "Nieuwe naam" || got.Budget != 400000 || got.Remaining != 0 || got.Year != 2026 || len(got.Wijken) != 2 {
+			t.Fatalf("after the change: %+v", got)
+		}
+		// Now full: another grant is refused.
+		y := fundSubmitted(t, s, f, f.elsewhere, &f.beleid, 100)
+		if err := s.DecideApplication(ctx, f.coord, y.ID, participation.Decision{Grant: true, Amount: 100, Reason: "Goed."}); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("a grant from a full fund: %v", err)
+		}
+	})
+}

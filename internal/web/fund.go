@@ -22,6 +22,8 @@ func (s *Server) routesFund(r *router) {
 	r.page("GET /fondsen", s.fundList)
 	r.page("POST /fondsen", s.fundCreate)
 	r.page("GET /fondsen/{id}", s.fundPage)
+	r.page("GET /fondsen/{id}/wijzigen", s.fundEditForm)
+	r.page("POST /fondsen/{id}", s.fundUpdate)
 	r.page("GET /fondsen/{id}/aanvragen/nieuw", s.fundApplyForm)
 	r.page("POST /fondsen/{id}/aanvragen", s.fundApplySave)
 	r.page("GET /mijn/fondsaanvragen", s.fundMine)
@@ -62,6 +64,7 @@ type fundListData struct {
 	Wijken   []area.Wijk     // of those gemeenten, for the form
 	Chosen   map[string]bool // wijken ticked on the form
 	Year     int
+	Editing  bool // always false here; the fields partial asks
 }
 
 func (s *Server) fundList(w http.ResponseWriter, r *http.Request) error {
@@ -128,6 +131,37 @@ func (s *Server) fundCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errs.E(errs.Invalid, "Het formulier is niet goed aangekomen.")
 	}
+	f, form, fe := fundFromForm(r)
+	if err := fe.Err(); err == nil {
+		err = s.Store.CreateFund(r.Context(), actor(r, p), &f)
+		if err == nil {
+			http.Redirect(w, r, "/fondsen/"+f.ID+"?nieuw=1", http.StatusSeeOther)
+			return nil
+		}
+		if fe, _ = fieldErrors(err); fe == nil {
+			return err
+		}
+	} else {
+		fe = withValidation(fe, f)
+	}
+	return s.fundListRender(w, r, http.StatusUnprocessableEntity, fe, form)
+}
+
+// withValidation adds the fund's own validation errors for fields the
+// form did not already complain about.
+func withValidation(fe people.FieldErrors, f participation.Fund) people.FieldErrors {
+	if more, ok := people.AsFieldErrors(f.Validate()); ok {
+		for _, e := range more {
+			if fe.For(e.Field) == "" {
+				fe = append(fe, e)
+			}
+		}
+	}
+	return fe
+}
+
+// fundFromForm reads a fund's form (opening or changing one).
+func fundFromForm(r *http.Request) (participation.Fund, map[string]string, people.FieldErrors) {
 	form := map[string]string{}
 	for _, k := range []string{"gemeente", "naam", "jaar", "budget", "maximum", "criteria", "apk_maanden", "tranches"} {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
@@ -158,23 +192,75 @@ func (s *Server) fundCreate(w http.ResponseWriter, r *http.Request) error {
 	if f.Tranches == 0 {
 		f.Tranches = -1
 	}
+	return f, form, fe
+}
+
+// --- changing a fund ---
+
+type fundEditData struct {
+	Fund    participation.Fund
+	Wijken  []area.Wijk
+	Chosen  map[string]bool
+	Editing bool
+}
+
+func (s *Server) fundEditLoad(r *http.Request) (participation.Fund, error) {
+	p, err := need(r)
+	if err != nil {
+		return participation.Fund{}, err
+	}
+	f, err := s.Store.Fund(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return f, err
+	}
+	if !participation.MayManageFund(p, f.Gemeente) {
+		return f, errs.E(errs.Forbidden, "U beheert dit fonds niet.")
+	}
+	return f, nil
+}
+
+func (s *Server) fundEditForm(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.fundEditLoad(r)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"naam": f.Name, "budget": f.Budget.Input(), "maximum": f.Max.Input(), "criteria": f.Criteria,
+		"apk_maanden": strconv.Itoa(f.APKMonths), "tranches": strconv.Itoa(f.Tranches), "wijken": strings.Join(f.Wijken, " ")}
+	return s.fundEditRender(w, r, 200, f, nil, form)
+}
+
+func (s *Server) fundEditRender(w http.ResponseWriter, r *http.Request, code int, f participation.Fund, fe people.FieldErrors, form map[string]string) error {
+	d := fundEditData{Fund: f, Wijken: s.Atlas.Wijken(f.Gemeente), Chosen: map[string]bool{}, Editing: true}
+	for _, w := range strings.Fields(form["wijken"]) {
+		d.Chosen[w] = true
+	}
+	s.renderPage(w, r, code, "fund_edit", page{Title: f.Name + " wijzigen", Data: d, Errors: fe, Form: form})
+	return nil
+}
+
+func (s *Server) fundUpdate(w http.ResponseWriter, r *http.Request) error {
+	old, err := s.fundEditLoad(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.E(errs.Invalid, "Het formulier is niet goed aangekomen.")
+	}
+	f, form, fe := fundFromForm(r)
+	f.ID, f.Gemeente, f.Year = old.ID, old.Gemeente, old.Year
 	if err := fe.Err(); err == nil {
-		err = s.Store.CreateFund(r.Context(), actor(r, p), &f)
+		err = s.Store.UpdateFund(r.Context(), actor(r, principal(r)), &f)
 		if err == nil {
-			http.Redirect(w, r, "/fondsen/"+f.ID+"?nieuw=1", http.StatusSeeOther)
+			http.Redirect(w, r, "/fondsen/"+f.ID+"?gewijzigd=1", http.StatusSeeOther)
 			return nil
 		}
 		if fe, _ = fieldErrors(err); fe == nil {
 			return err
 		}
-	} else if more, ok := people.AsFieldErrors(f.Validate()); ok {
-		for _, e := range more {
-			if fe.For(e.Field) == "" {
-				fe = append(fe, e)
-			}
-		}
+	} else {
+		fe = withValidation(fe, f)
 	}
-	return s.fundListRender(w, r, http.StatusUnprocessableEntity, fe, form)
+	return s.fundEditRender(w, r, http.StatusUnprocessableEntity, old, fe, form)
 }
 
 // --- one fund ---
@@ -214,6 +300,9 @@ func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 	pg := page{Title: f.Name, Data: d}
 	if r.URL.Query().Has("nieuw") {
 		pg.Notice = "Het fonds is geopend. Bewoners van de gekozen wijken kunnen nu aanvragen."
+	}
+	if r.URL.Query().Has("gewijzigd") {
+		pg.Notice = "Het fonds is gewijzigd."
 	}
 	s.renderPage(w, r, 200, "fund", pg)
 	return nil

@@ -127,6 +127,25 @@ func TestFundThroughTheWeb(t *testing.T) {
 		if _, body := get(t, coord, fundURL); !strings.Contains(body, people.Today().AddMonths(3).Dutch()) || strings.Contains(body, "(te laat)") {
 			t.Fatal("the fund's list does not show the next APK")
 		}
+		// Changing the fund: never below what is granted; only its managers.
+		if code, body := get(t, coord, fundURL+"/wijzigen"); code != 200 || !strings.Contains(body, "Wijkfonds Meppel") {
+			t.Fatalf("edit form: %d", code)
+		}
+		change := url.Values{"naam": {"Wijkfonds Meppel"}, "budget": {"1.000"}, "maximum": {"1.000"}, "apk_maanden": {"3"}, "tranches": {"2"}, "wijk": {"WK011901", "WK011902"}}
+		if code, _, body := postForm(t, coord, fundURL, change); code != 422 || !strings.Contains(body, `href="#budget"`) || !strings.Contains(body, "€ 1.500,00") {
+			t.Fatalf("budget below the grants: %d", code)
+		}
+		change.Set("budget", "25.000")
+		change.Set("maximum", "5.000")
+		if code, _, _ := postForm(t, apeldoorn, fundURL, change); code != 403 {
+			t.Fatalf("apeldoorn changes the fund: %d", code)
+		}
+		if code, _, _ := postForm(t, coord, fundURL, change); code != 303 {
+			t.Fatalf("change the fund: %d", code)
+		}
+		if _, body := get(t, e.browser(), fundURL); !strings.Contains(body, "€ 25.000,00") || !strings.Contains(body, "/wijk/WK011902") {
+			t.Fatal("the change is not on the fund's page")
+		}
 
 		// Tranches after the APK; the final account; the wijk page.
 		if code, _, _ := postForm(t, coord, appURL+"/tranches/2", nil); code != 409 {
