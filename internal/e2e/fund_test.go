@@ -89,6 +89,8 @@ func TestResidentAppliesToTheFundOnAPhone(t *testing.T) {
 				t.Fatalf("beleid manages %d funds, want the demo's 2", len(funds))
 			}
 			for _, f := range funds {
+				b.open(f + "/wijzigen")
+				b.fitsScreen()
 				b.open(f)
 				b.fitsScreen()
 				var apps []string
