@@ -572,7 +572,8 @@ func (s *Store) HelpRequest(ctx context.Context, p *auth.Principal, id string) (
 		}
 	}
 	v.Matches = ms
-	if r.Status == voorelkaar.Open && !r.Hidden {
+	// A request via the coordinator is matched by the coordinator only.
+	if r.Status == voorelkaar.Open && !r.Hidden && (v.Matcher || !r.ViaCoordinator) {
 		offers, err := s.offersWhere(ctx, planReadQ{s}, `o.gemeente = ? AND o.status = 'open' AND o.hidden_at IS NULL
 			AND o.id IN (SELECT offer_id FROM help_offer_wijken WHERE wijk = ?) ORDER BY o.id`, r.Gemeente, r.Wijk)
 		if err != nil {
@@ -726,7 +727,10 @@ func (s *Store) ProposeMatchID(ctx context.Context, p *auth.Principal, requestID
 		matcher := voorelkaar.MatcherOf(p, r.Gemeente, r.Wijk)
 		var rok, ook, byc int
 		switch {
-		case r.AuthorID != "" && r.AuthorID == p.UserID:
+		case r.AuthorID != "" && r.AuthorID == p.UserID && !matcher:
+			if r.ViaCoordinator {
+				return errs.E(errs.Forbidden, "Deze hulpvraag loopt via de wijkcoördinator; die zoekt iemand die past.")
+			}
 			rok = 1
 		case o.AuthorID == p.UserID:
 			if !r.Public() {

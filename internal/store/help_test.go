@@ -262,6 +262,12 @@ func TestHelpViaCoordinatorIsNeverPublic(t *testing.T) {
 		if _, err := s.ProposeMatch(ctx, bram, r.ID, o.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("a volunteer proposed: %v", err)
 		}
+		if _, err := s.ProposeMatch(ctx, anna, r.ID, o.ID); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("the requester went past the coordinator: %v", err)
+		}
+		if rv, err := s.HelpRequest(ctx, anna, r.ID); err != nil || len(rv.Suggestions) != 0 {
+			t.Fatalf("the requester sees volunteers for a request via the coordinator: %+v %v", rv.Suggestions, err)
+		}
 		if _, err := s.HelpCoordination(ctx, other, "GM0119", "WK011901"); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("another wijk's coordinator: %v", err)
 		}
