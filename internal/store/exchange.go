@@ -135,17 +135,7 @@ func (s *Store) ApplyMessages(ctx context.Context, a Actor, gemeente string, in 
 		return nil, errs.E(errs.NotFound, "gemeente %s is geen gemeente van deze naober-omgeving", gemeente)
 	}
 	out := make([]ExchangeOutcome, len(in))
-	if s.dialect == SQLite {
-		// Savepoints journal the pages they change; in memory, not in a
-		// temporary file. A batch touches many index pages: a page cache of
-		// 64 MB (instead of 2 MB) keeps them in memory. The writer is one
-		// long-lived connection, so both stay set.
-		// Only speed depends on them: an error (SQLite refuses to change
-		// temp_store while a statement is active) is not the import's.
-		for _, q := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"} {
-			s.w.ExecContext(ctx, q)
-		}
-	}
+	// SQLite: the writer's page cache and temp_store suit imports (Open).
 	// First without a savepoint per message (see errSafe); a batch in
 	// which a message must be rolled back runs again with them.
 	err = s.applyBatch(ctx, a, gemeente, in, opt, out, false)
