@@ -933,10 +933,22 @@ func (s *Store) requestOwnerTx(ctx context.Context, tx *Tx, p *auth.Principal, i
 	if err != nil {
 		return r, err
 	}
-	if !(r.AuthorID != "" && r.AuthorID == p.UserID) && !voorelkaar.MatcherOf(p, r.Gemeente, r.Wijk) {
+	if !(r.AuthorID != "" && r.AuthorID == p.UserID) && !voorelkaar.MatcherOf(p, r.Gemeente, r.Wijk) && !s.prescriber(ctx, tx, p, r) {
 		return r, errs.E(errs.NotFound, "Deze hulpvraag bestaat niet (meer).")
 	}
 	return r, nil
+}
+
+// prescriber reports whether p may act for the household a prescribed
+// request is for (write its case: the regisseur and the team), e.g. to
+// withdraw the request when the household no longer wants it.
+func (s *Store) prescriber(ctx context.Context, tx *Tx, p *auth.Principal, r voorelkaar.Request) bool {
+	if r.Origin != voorelkaar.OriginPrescription || !p.Can(auth.WritePersons, r.Gemeente) {
+		return false
+	}
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM help_prescriptions WHERE request_id = ? AND gemeente = ?`, r.ID, r.Gemeente).Scan(&n)
+	return err == nil && n == 1
 }
 
 // MarkHelpDone records that the help was given: the requester (or a
@@ -992,6 +1004,12 @@ func (s *Store) CloseHelpRequest(ctx context.Context, p *auth.Principal, request
 		}
 		if _, err := tx.Exec(ctx, `UPDATE help_matches SET status = 'gestopt', decided_at = ? WHERE request_id = ? AND status = 'voorgesteld'`, now, requestID); err != nil {
 			return err
+		}
+		if r.Origin == voorelkaar.OriginPrescription && p.Can(auth.WritePersons, r.Gemeente) {
+			// Withdrawn from the plan: a write on the household's prescription.
+			if err := s.audit(ctx, tx, Actor{P: p}, auth.WritePersons, audit.Update, r.Gemeente, RecHelpPrescription, requestID); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, helpActor(p), auth.MatchHelp, audit.Update, r.Gemeente, RecHelpRequest, requestID)
 	})

@@ -381,6 +381,29 @@ func TestPrescriptionKeepsTheCaseFromTheVolunteer(t *testing.T) {
 		if st.Prescribed != 1 || st.PrescribedMatched != 1 {
 			t.Errorf("stats %+v", st)
 		}
+
+		// The regisseur withdraws a prescription the household no longer wants; no one else does.
+		r2 := voorelkaar.Request{FirstName: "Anna", Category: "gezelschap", Days: []string{"wo"}, Parts: []string{"ochtend"}, Text: "Koffie op woensdagochtend"}
+		if err := s.PrescribeHelp(ctx, f.meppel, f.h.ID, action.ID, &r2, consent); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CloseHelpRequest(ctx, f.haarlem.P, r2.ID, "Het huishouden wil het niet meer."); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("haarlem withdrew it: %v", err)
+		}
+		if err := s.CloseHelpRequest(ctx, bram, r2.ID, "Het huishouden wil het niet meer."); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a volunteer withdrew it: %v", err)
+		}
+		if err := s.CloseHelpRequest(ctx, f.meppel.P, r2.ID, "Het huishouden wil het niet meer."); err != nil {
+			t.Fatal(err)
+		}
+		ws, _ := store.StringsForTest(ctx, s, `SELECT role FROM audit_log WHERE record_type = ? AND record_id = ? AND action = 'wijzigen'`, store.RecHelpPrescription, r2.ID)
+		if len(ws) != 1 || ws[0] != "regisseur" {
+			t.Errorf("withdrawal audit: %v", ws)
+		}
+		own := helpRequest(t, s, bram, false)
+		if err := s.CloseHelpRequest(ctx, f.meppel.P, own.ID, "Een regisseur sluit dit."); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a regisseur closed a resident's request: %v", err)
+		}
 	})
 }
 

@@ -43,6 +43,7 @@ func (s *Server) routesVoorElkaar(r *router) {
 	r.page("POST /voorelkaar/beheer/meldingen", s.veDismiss)
 	r.page("GET /huishoudens/{id}/plan/acties/{action}/voorelkaar", s.vePrescribeForm)
 	r.page("POST /huishoudens/{id}/plan/acties/{action}/voorelkaar", s.vePrescribe)
+	r.page("POST /huishoudens/{id}/plan/voorelkaar/{request}/intrekken", s.veWithdraw)
 }
 
 // The wijk page links to voor elkaar with the wijk's open numbers.
@@ -661,5 +662,26 @@ func (s *Server) vePrescribe(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	http.Redirect(w, r, "/huishoudens/"+d.Household.ID+"/plan?voorelkaar=1#voorelkaar", http.StatusSeeOther)
+	return nil
+}
+
+// veWithdraw closes a prescribed request from the plan, with a reason
+// (the household no longer wants it, or found help elsewhere).
+func (s *Server) veWithdraw(w http.ResponseWriter, r *http.Request) error {
+	p, err := need(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.Store.GetHousehold(r.Context(), actor(r, p), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.Store.CloseHelpRequest(r.Context(), p, r.PathValue("request"), r.PostFormValue("reden")); err != nil {
+		if fe, ok := people.AsFieldErrors(err); ok {
+			return errs.E(errs.Invalid, "Intrekken: %s", fe.For("reden"))
+		}
+		return err
+	}
+	http.Redirect(w, r, "/huishoudens/"+h.ID+"/plan?opgeslagen=1#voorelkaar", http.StatusSeeOther)
 	return nil
 }

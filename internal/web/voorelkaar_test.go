@@ -161,8 +161,28 @@ func TestVoorElkaarVulnerableAndPrescribed(t *testing.T) {
 	if code, _, _ := post(t, apel, formURL, form); code != 404 {
 		t.Fatalf("another gemeente prescribed: %d", code)
 	}
-	if _, body := get(t, regC, base+"/huishoudens/"+hid+"/plan"); !strings.Contains(body, "Gezelschap en een praatje (Ria)") || !strings.Contains(body, "nog niet") {
+	_, body := get(t, regC, base+"/huishoudens/"+hid+"/plan")
+	if !strings.Contains(body, "Gezelschap en een praatje (Ria)") || !strings.Contains(body, "nog niet") {
 		t.Fatal("the plan does not show the prescription")
+	}
+	// A second one, withdrawn from the plan with a reason.
+	form.Set("voornaam", "Riet")
+	if code, _, _ := post(t, regC, formURL, form); code != 303 {
+		t.Fatalf("second prescription: %d", code)
+	}
+	_, body = get(t, regC, base+"/huishoudens/"+hid+"/plan")
+	wd := regexp.MustCompile(`/huishoudens/` + hid + `/plan/voorelkaar/([A-Za-z0-9_-]+)/intrekken`).FindAllStringSubmatch(body, -1)
+	if len(wd) != 2 {
+		t.Fatalf("withdraw forms: %d", len(wd))
+	}
+	if code, _, _ := post(t, apel, base+wd[0][0], url.Values{"reden": {"Het huishouden wil het niet meer."}}); code != 404 {
+		t.Fatalf("another gemeente withdrew: %d", code)
+	}
+	if code, _, _ := post(t, regC, base+wd[0][0], url.Values{"reden": {"Het huishouden wil het niet meer."}}); code != 303 {
+		t.Fatalf("withdraw: %d", code)
+	}
+	if _, body = get(t, regC, base+"/huishoudens/"+hid+"/plan"); !strings.Contains(body, "gesloten") || strings.Count(body, "/intrekken") != 1 {
+		t.Fatal("the plan does not show the withdrawn prescription")
 	}
 
 	// The coordinator of the wijk sees both and matches the prescription by hand.
@@ -198,7 +218,7 @@ func TestVoorElkaarVulnerableAndPrescribed(t *testing.T) {
 	if code != 303 || om == nil {
 		t.Fatalf("offer: %d", code)
 	}
-	code, body := get(t, coord, base+"/voorelkaar/beheer")
+	code, body = get(t, coord, base+"/voorelkaar/beheer")
 	if code != 200 || !strings.Contains(body, "ziekenhuis voor een controle") || !strings.Contains(body, "voorgeschreven door het wijkteam") {
 		t.Fatalf("beheer: %d", code)
 	}
