@@ -171,7 +171,7 @@ func TestVoorElkaarVulnerableAndPrescribed(t *testing.T) {
 		t.Fatalf("second prescription: %d", code)
 	}
 	_, body = get(t, regC, base+"/huishoudens/"+hid+"/plan")
-	wd := regexp.MustCompile(`/huishoudens/` + hid + `/plan/voorelkaar/([A-Za-z0-9_-]+)/intrekken`).FindAllStringSubmatch(body, -1)
+	wd := regexp.MustCompile(`/huishoudens/`+hid+`/plan/voorelkaar/([A-Za-z0-9_-]+)/intrekken`).FindAllStringSubmatch(body, -1)
 	if len(wd) != 2 {
 		t.Fatalf("withdraw forms: %d", len(wd))
 	}
