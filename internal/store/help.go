@@ -505,6 +505,29 @@ func (s *Store) HelpOf(ctx context.Context, p *auth.Principal) (MyHelp, error) {
 	return out, s.auditHelpRead(ctx, p, RecHelpContact, read)
 }
 
+// HelpOffersOf lists the user's own offers, newest first (no matches, no
+// contact details: nothing to audit).
+func (s *Store) HelpOffersOf(ctx context.Context, p *auth.Principal) ([]voorelkaar.Offer, error) {
+	if p == nil {
+		return nil, errs.E(errs.Unauthorized, "Log in.")
+	}
+	return s.offersWhere(ctx, planReadQ{s}, `o.author_id = ? ORDER BY o.created_at DESC, o.id`, p.UserID)
+}
+
+// MatchState is the state of a match the user is a side of ("" when not).
+func (s *Store) MatchState(ctx context.Context, p *auth.Principal, matchID string) (string, error) {
+	if p == nil {
+		return "", errs.E(errs.Unauthorized, "Log in.")
+	}
+	var st string
+	err := s.queryRow(ctx, `SELECT m.status FROM help_matches m JOIN help_requests r ON r.id = m.request_id JOIN help_offers o ON o.id = m.offer_id
+		WHERE m.id = ? AND (r.author_id = ? OR o.author_id = ?)`, matchID, p.UserID, p.UserID).Scan(&st)
+	if errs.Is(classify(err), errs.NotFound) {
+		return "", nil
+	}
+	return st, classify(err)
+}
+
 // auditHelpRead writes read records (before the data reaches the caller).
 func (s *Store) auditHelpRead(ctx context.Context, p *auth.Principal, rec string, read map[string][]string) error {
 	if len(read) == 0 {

@@ -306,13 +306,13 @@ func (s *Server) veRequestPage(w http.ResponseWriter, r *http.Request) error {
 	d := veRequestData{View: v, Poster: p != nil && p.Resident != nil && p.Resident.Verified}
 	d.Wijk, _ = s.Atlas.Wijk(v.Request.Wijk)
 	if p != nil && p.Resident != nil && !v.Own && v.Request.Public() {
-		mine, err := s.Store.HelpOf(r.Context(), p)
+		offers, err := s.Store.HelpOffersOf(r.Context(), p)
 		if err != nil {
 			return err
 		}
 		full := v.Request
 		full.AuthorID = "-" // someone else's: Fits refuses one's own request by author
-		for _, o := range mine.Offers {
+		for _, o := range offers {
 			if voorelkaar.Fits(full, o) {
 				d.Mine = append(d.Mine, o)
 			}
@@ -374,12 +374,8 @@ func (s *Server) veAnswer(w http.ResponseWriter, r *http.Request) error {
 	if yes {
 		done = "ja"
 		// Tell at once when this yes was the second.
-		if mine, err := s.Store.HelpOf(r.Context(), p); err == nil {
-			for _, m := range mine.Matches {
-				if m.ID == r.PathValue("id") && m.Status == voorelkaar.MatchAccepted {
-					done = "afgesproken"
-				}
-			}
+		if st, err := s.Store.MatchState(r.Context(), p, r.PathValue("id")); err == nil && st == voorelkaar.MatchAccepted {
+			done = "afgesproken"
 		}
 	}
 	http.Redirect(w, r, veBack(r, "/voorelkaar/mijn", done), http.StatusSeeOther)

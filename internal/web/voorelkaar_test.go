@@ -67,6 +67,12 @@ func TestVoorElkaarContactOnlyAfterBothAccept(t *testing.T) {
 	if _, body := get(t, bram, base+"/voorelkaar/aanbod/"+oid); !strings.Contains(body, "Ik wil Anna helpen") {
 		t.Fatal("the offer page suggests no request")
 	}
+	if _, body := get(t, bram, base+"/voorelkaar/vragen/"+rid); !strings.Contains(body, "Ik wil helpen") {
+		t.Fatal("the request page offers the volunteer no way to help")
+	}
+	if _, body := get(t, anon, base+"/voorelkaar/vragen/"+rid); strings.Contains(body, "Ik wil helpen") || !strings.Contains(body, "Boodschappen doen") {
+		t.Fatal("the request page for anyone")
+	}
 	if code, loc, _ := post(t, bram, base+"/voorelkaar/vragen/"+rid+"/koppelen", url.Values{"aanbod": {oid}, "terug": {"/voorelkaar/aanbod/" + oid}}); code != 303 || loc != "/voorelkaar/aanbod/"+oid+"?klaar=voorstel" {
 		t.Fatalf("propose: %d %q", code, loc)
 	}
