@@ -457,3 +457,50 @@ func TestFundUpdate(t *testing.T) {
 		}
 	})
 }
+
+// Paying the same tranche from several requests at once (a double click,
+// two managers) records it once; what is paid never exceeds the grant.
+func TestFundConcurrentPaymentsPayOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := fundSetup(t, s)
+		x := fundSubmitted(t, s, f, f.res, &f.beleid, 300001)
+		if err := s.DecideApplication(ctx, f.coord, x.ID, participation.Decision{Grant: true, Amount: 300001, Reason: "Goed."}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		out := make([]error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				a := f.beleid
+				if i%2 == 1 {
+					a = f.coord
+				}
+				out[i] = s.PayTranche(ctx, a, x.ID, 1)
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		ok := 0
+		for i, err := range out {
+			switch {
+			case err == nil:
+				ok++
+			case errs.Is(err, errs.Conflict):
+			default:
+				t.Fatalf("payment %d: %v", i, err)
+			}
+		}
+		got, err := s.Application(ctx, f.coord, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || got.Paid() != got.Tranches[0].Amount || got.Tranches[0].Amount != 150001 {
+			t.Fatalf("%d payments succeeded; paid %s of %s (tranches %+v)", ok, got.Paid(), got.GrantedCents, got.Tranches)
+		}
+	})
+}
