@@ -64,6 +64,11 @@ func TestVolunteerOffersHelpAndContactFollowsBothYeses(t *testing.T) {
 			if !strings.Contains(main, "Kees") || strings.Contains(main, kees.email) || strings.Contains(main, "06-22334455") {
 				t.Fatalf("before Kees said yes: %s", main)
 			}
+			b.submit(`main a[href^="/voorelkaar/vragen/"]`) // the request, as the volunteer sees it
+			b.fitsScreen()
+			if main = b.text("main"); strings.Contains(main, kees.email) || strings.Contains(main, "06-22334455") {
+				t.Fatalf("the request page before Kees said yes: %s", main)
+			}
 
 			// Kees sees Anja's first name, not her contact, until he says yes.
 			k := newBrowser(t, base, js)
@@ -131,6 +136,48 @@ func TestVolunteerOffersHelpAndContactFollowsBothYeses(t *testing.T) {
 			if !strings.Contains(main, "Opvolgen") || !strings.Contains(main, "fysiotherapeut") || !strings.Contains(main, "voorgeschreven door het wijkteam") {
 				t.Fatalf("coordination: %s", main)
 			}
+			c.submit(`main article a[href^="/voorelkaar/vragen/"]`)
+			c.fitsScreen()
+
+			// The regisseur prescribes from a plan action: consent is required.
+			reg, ok := logins["regisseur"]
+			if !ok {
+				t.Fatal("no regisseur login")
+			}
+			c.logIn(reg)
+			c.open("/werklijst")
+			var households []string
+			c.run(chromedp.Evaluate(`Array.from(new Set(Array.from(document.querySelectorAll('main a[href^="/huishoudens/"]')).map(a => a.getAttribute('href').split('/').slice(0, 3).join('/'))))`, &households))
+			found := false
+			for _, h := range households {
+				c.run(chromedp.Navigate(base + h + "/plan"))
+				var n int
+				c.run(chromedp.Evaluate(`document.querySelectorAll('main a[href$="/voorelkaar"]').length`, &n))
+				if n > 0 {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Fatalf("no plan with an action among %d households of the worklist", len(households))
+			}
+			c.checkA11y()
+			c.fitsScreen()
+			c.submit(`main a[href$="/voorelkaar"]`)
+			c.fitsScreen()
+			c.run(chromedp.SendKeys("#voornaam", "Bep", chromedp.ByQuery), chromedp.Click("#cat-wandelen", chromedp.ByQuery),
+				chromedp.Click("#dag-za", chromedp.ByQuery), chromedp.Click("#deel-middag", chromedp.ByQuery),
+				chromedp.SendKeys("#tekst", "Samen een rondje lopen op zaterdag.", chromedp.ByQuery))
+			c.submit(`main form button[type=submit]`)
+			if !strings.Contains(c.text("main"), "Vraag het huishouden om toestemming") {
+				t.Fatal("a prescription without consent was not refused")
+			}
+			c.run(chromedp.Click("#tm-mondeling", chromedp.ByQuery))
+			c.submit(`main form button[type=submit]`)
+			if main = c.text("main"); !strings.Contains(main, "Samen wandelen (Bep)") {
+				t.Fatalf("the plan does not show the prescription: %s", main)
+			}
+			c.fitsScreen()
 		})
 	}
 }
