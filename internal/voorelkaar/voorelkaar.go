@@ -242,6 +242,8 @@ func (r *Request) Validate(today people.Date) error {
 		fe.Add("voornaam", "Vul een voornaam in.")
 	case n > 40 || strings.Contains(r.FirstName, " "):
 		fe.Add("voornaam", "Gebruik alleen een voornaam (één woord).")
+	case strings.IndexFunc(r.FirstName, func(c rune) bool { return unicode.IsControl(c) || unicode.Is(unicode.Cf, c) || c == utf8.RuneError }) >= 0:
+		fe.Add("voornaam", "Gebruik in de voornaam alleen letters en gewone leestekens.")
 	}
 	if r.Wijk == "" || r.Gemeente == "" {
 		fe.Add("wijk", "Een hulpvraag hoort bij een wijk.")
