@@ -17,7 +17,7 @@ import (
 	"naober.nl/naober/internal/store"
 )
 
-const istdExamples = "../../../shared/data/istandaarden"
+const istdExamples = "../exchange/istd/testdata" // the example messages of ../shared/data/istandaarden, copied with their attribution
 
 func TestImportIstandaardenReportsPerFileAndIsIdempotent(t *testing.T) {
 	ctx := context.Background()

@@ -15,7 +15,7 @@ import (
 	"naober.nl/naober/internal/store/storetest"
 )
 
-const exDir = "../../../shared/data/istandaarden"
+const exDir = "../exchange/istd/testdata" // the example messages of ../shared/data/istandaarden, copied with their attribution
 
 // xnode is a generic XML tree by local names: the test reads the example
 // files on its own, independent of istd, to check what the store holds.

@@ -16,7 +16,7 @@ import (
 	"naober.nl/naober/internal/store/storetest"
 )
 
-const istdExamples = "../../../shared/data/istandaarden"
+const istdExamples = "../exchange/istd/testdata" // the example messages of ../shared/data/istandaarden, copied with their attribution
 
 // istdUpload posts files to the upload page as a browser would.
 func istdUpload(t *testing.T, e *env, c *http.Client, gemeente string, dry bool, files map[string][]byte) (int, string) {
