@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -172,18 +173,47 @@ var sortedIDEncoding = base64.NewEncoding("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ
 // later sort after earlier ones. Rows inserted in bulk then land at the
 // end of their indexes instead of all over them, which keeps a large
 // import's B-tree pages few and in cache. The other 72 bits are random, so
-// an id is still not guessable; it does tell when it was made.
+// an id is still not guessable; it does tell when it was made. Within one
+// process the ids strictly increase, also inside one millisecond (the
+// random part of the last id plus one), so ORDER BY id is the order of
+// making: the outbox and the tests rely on that.
 func SortedID() string {
 	var b [15]byte
 	ms := uint64(nowMillis())
+	if _, err := rand.Read(b[6:]); err != nil {
+		panic(err)
+	}
+	sortedMu.Lock()
+	if ms <= sortedLast.ms {
+		ms = sortedLast.ms
+		r := sortedLast.rand
+		for i := len(r) - 1; i >= 0; i-- { // r + 1, carrying
+			r[i]++
+			if r[i] != 0 {
+				break
+			}
+		}
+		if r == ([9]byte{}) { // all 72 bits used up in this millisecond
+			ms++
+		}
+		copy(b[6:], r[:])
+	}
+	sortedLast.ms = ms
+	copy(sortedLast.rand[:], b[6:])
+	sortedMu.Unlock()
 	for i := 5; i >= 0; i-- {
 		b[i] = byte(ms)
 		ms >>= 8
 	}
-	if _, err := rand.Read(b[6:]); err != nil {
-		panic(err)
-	}
 	return sortedIDEncoding.EncodeToString(b[:])
 }
+
+var (
+	sortedMu   sync.Mutex
+	sortedLast struct {
+		ms   uint64
+		rand [9]byte
+	}
+)
 
 func nowMillis() int64 { return time.Now().UnixMilli() }

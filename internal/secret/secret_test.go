@@ -71,6 +71,10 @@ func TestSortedID(t *testing.T) {
 	maxID := ""
 	seen := map[string]bool{}
 	for i := 0; i < 2000; i++ {
+		// Within a millisecond too, each id sorts after the one before.
+		if id := SortedID(); id <= maxID {
+			t.Fatalf("SortedID() %q after %q: not in order", id, maxID)
+		}
 		if i%500 == 0 {
 			// Ids of a later millisecond sort after all earlier ones.
 			time.Sleep(2 * time.Millisecond)
