@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"naober.nl/naober/internal/people"
@@ -49,6 +50,31 @@ func FuzzValidateRequest(f *testing.F) {
 		}
 		if Overlap(r, Offer{Days: Days, Parts: Parts}) != len(r.Days)*len(r.Parts) {
 			t.Fatal("overlap with an offer for every slot is not every slot of the request")
+		}
+	})
+}
+
+// FuzzValidateOrganisation: what Validate accepts as an organisation name
+// is trimmed, 2 to 80 characters, on one line, without control or format
+// characters.
+func FuzzValidateOrganisation(f *testing.F) {
+	for _, s := range []string{"Buurthuis De Linde", " a ", "Kerk\nNoord", "\u200b\u200b", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, org string) {
+		o := offer("o")
+		o.Organisation = org
+		if err := o.Validate(today, nil); err != nil || o.Organisation == "" {
+			return
+		}
+		n := utf8.RuneCountInString(o.Organisation)
+		if n < OrganisationMin || n > OrganisationMax || o.Organisation != strings.TrimSpace(o.Organisation) || !utf8.ValidString(o.Organisation) {
+			t.Fatalf("accepted %q", o.Organisation)
+		}
+		for _, c := range o.Organisation {
+			if unicode.In(c, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+				t.Fatalf("accepted %q with %U", o.Organisation, c)
+			}
 		}
 	})
 }

@@ -1,6 +1,7 @@
 // Package voorelkaar holds the rules of "voor elkaar": neighbours who need a
 // hand post requests, volunteers post offers, and naober suggests who fits
-// whom by wijk, category and time. Both sides see only a first name and a
+// whom by wijk, category and time. Both sides see only a first name (or,
+// for a post on behalf of an organisation, the organisation's name) and a
 // wijk until both accept; requests of vulnerable people (via a coordinator,
 // or prescribed by a regisseur from a plan) are never public. It knows
 // nothing of HTTP or SQL.
@@ -103,6 +104,10 @@ const (
 	ReasonMin  = 5
 	ReasonMax  = 500
 	ContactMax = 200
+	// OrganisationMin and OrganisationMax bound the name of the
+	// organisation a resident posts for.
+	OrganisationMin = 2
+	OrganisationMax = 80
 	// StaleDays: a request open this long without a match is flagged for
 	// the coordinator to follow up.
 	StaleDays = 14
@@ -116,13 +121,17 @@ type Request struct {
 	Gemeente  string
 	Wijk      string
 	AuthorID  string // "" for a prescription or a coordinator's entry, or once the author left
-	FirstName string // the only name anyone else sees
-	Category  Category
-	Days      []string
-	Parts     []string
-	Date      people.Date // optional: a specific day
-	Text      string
-	VOG       bool // a VOG (certificate of conduct) is required
+	FirstName string // the only name of a person anyone else sees
+	// Organisation is the buurthuis, church or foundation the resident
+	// posts for ("" for their own request). Others see it instead of the
+	// first name; it names no person.
+	Organisation string
+	Category     Category
+	Days         []string
+	Parts        []string
+	Date         people.Date // optional: a specific day
+	Text         string
+	VOG          bool // a VOG (certificate of conduct) is required
 	// ViaCoordinator: never listed publicly; only a coordinator of the wijk
 	// sees it and matches it by hand.
 	ViaCoordinator bool
@@ -141,6 +150,20 @@ type Request struct {
 	DoneAt       time.Time
 }
 
+// Name is who asks, as the other side sees it: the organisation when the
+// request is on behalf of one, else the first name.
+func (r Request) Name() string { return nameOf(r.Organisation, r.FirstName) }
+
+// Name is who offers, as the other side sees it.
+func (o Offer) Name() string { return nameOf(o.Organisation, o.FirstName) }
+
+func nameOf(org, first string) string {
+	if org != "" {
+		return org
+	}
+	return first
+}
+
 // Public reports whether the request may be listed to volunteers.
 func (r Request) Public() bool { return !r.ViaCoordinator && !r.Hidden && r.Status == Open }
 
@@ -150,6 +173,7 @@ type Offer struct {
 	Gemeente     string
 	AuthorID     string
 	FirstName    string
+	Organisation string // as for Request: shown instead of the first name
 	Categories   []Category
 	Days         []string
 	Parts        []string
@@ -202,6 +226,28 @@ func checkText(fe *people.FieldErrors, field, text, empty string) {
 	}
 }
 
+// cleanOrganisation trims the optional organisation name and checks it:
+// 2 to 80 characters on one line, without control or invisible format
+// characters (it is shown to others in place of a first name).
+func cleanOrganisation(fe *people.FieldErrors, org string) string {
+	org = strings.TrimSpace(org)
+	if org == "" {
+		return ""
+	}
+	bad := func(c rune) bool {
+		return c == utf8.RuneError || unicode.In(c, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)
+	}
+	switch n := utf8.RuneCountInString(org); {
+	case strings.IndexFunc(org, bad) >= 0:
+		fe.Add("organisatie", "Zet de naam van de organisatie op één regel, met alleen letters, cijfers en gewone leestekens.")
+	case n < OrganisationMin:
+		fe.Add("organisatie", "De naam van de organisatie is te kort: gebruik minstens 2 tekens.")
+	case n > OrganisationMax:
+		fe.Add("organisatie", "De naam van de organisatie is te lang: gebruik hooguit 80 tekens.")
+	}
+	return org
+}
+
 func checkContact(fe *people.FieldErrors, field, c string) {
 	if utf8.RuneCountInString(c) > ContactMax {
 		fe.Add(field, "Houd de contactgegevens kort: hooguit 200 tekens.")
@@ -237,6 +283,7 @@ func (r *Request) Validate(today people.Date) error {
 	}
 	checkText(&fe, "tekst", r.Text, "Beschrijf kort waarbij u hulp zoekt.")
 	checkContact(&fe, "contact", r.Contact)
+	r.Organisation = cleanOrganisation(&fe, r.Organisation)
 	switch n := utf8.RuneCountInString(r.FirstName); {
 	case n == 0:
 		fe.Add("voornaam", "Vul een voornaam in.")
@@ -286,6 +333,7 @@ func (o *Offer) Validate(today people.Date, wijkOK func(string) bool) error {
 	}
 	checkText(&fe, "tekst", o.Text, "Vertel kort wat u graag doet.")
 	checkContact(&fe, "telefoon", o.Contact)
+	o.Organisation = cleanOrganisation(&fe, o.Organisation)
 	if o.VOG {
 		switch {
 		case o.VOGDate.IsZero():

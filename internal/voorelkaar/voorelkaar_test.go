@@ -1,6 +1,7 @@
 package voorelkaar
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -148,5 +149,52 @@ func TestFirstNameAndMatcher(t *testing.T) {
 	}
 	if MedianDuration([]time.Duration{3, 1, 2, 10}) != 2 || MedianDuration(nil) != 0 || MedianDuration([]time.Duration{5, 1, 3}) != 3 {
 		t.Error("median")
+	}
+}
+
+func TestValidateOrganisation(t *testing.T) {
+	ok := map[string]string{
+		"":                         "",
+		"  Buurthuis De Linde  ":   "Buurthuis De Linde",
+		"\tVoedselbank Meppel\n":   "Voedselbank Meppel",
+		"KBO":                      "KBO",
+		"Stichting Welzijn & Zorg": "Stichting Welzijn & Zorg",
+		strings.Repeat("é", 80):    strings.Repeat("é", 80),
+	}
+	for in, want := range ok {
+		r := req("r")
+		r.Organisation = in
+		if err := r.Validate(today); err != nil || r.Organisation != want {
+			t.Errorf("request organisation %q: %q, %v", in, r.Organisation, err)
+		}
+		o := offer("o")
+		o.Organisation = in
+		if err := o.Validate(today, nil); err != nil || o.Organisation != want {
+			t.Errorf("offer organisation %q: %q, %v", in, o.Organisation, err)
+		}
+	}
+	for _, in := range []string{"X", " Y ", strings.Repeat("a", 81), "Buurthuis\nDe Linde", "Kerk\tNoord", "Huma\u200bnitas", "Huma\u2028nitas", "Bad\x00name", "Caf\xe9"} {
+		r := req("r")
+		r.Organisation = in
+		fe, _ := people.AsFieldErrors(r.Validate(today))
+		if msg := fe.For("organisatie"); !strings.Contains(msg, "organisatie") {
+			t.Errorf("request organisation %q: error %q", in, msg)
+		}
+		o := offer("o")
+		o.Organisation = in
+		fe, _ = people.AsFieldErrors(o.Validate(today, nil))
+		if msg := fe.For("organisatie"); !strings.Contains(msg, "organisatie") {
+			t.Errorf("offer organisation %q: error %q", in, msg)
+		}
+	}
+	r := req("r")
+	r.Organisation = "Voedselbank"
+	if r.Name() != "Voedselbank" || req("r").Name() != "Anja" {
+		t.Errorf("names %q %q", r.Name(), req("r").Name())
+	}
+	o := offer("o")
+	o.Organisation = "Buurthuis De Linde"
+	if o.Name() != "Buurthuis De Linde" || offer("o").Name() != "Kees" {
+		t.Error("offer names")
 	}
 }
