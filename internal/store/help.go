@@ -84,15 +84,16 @@ func (s *Store) insertRequest(ctx context.Context, tx *Tx, r *voorelkaar.Request
 	if r.AuthorID != "" {
 		author = r.AuthorID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO help_requests (id, gemeente, wijk, author_id, first_name, category, days, parts, on_date, body,
-		vog_required, via_coordinator, origin, contact, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Gemeente, r.Wijk, author, r.FirstName, string(r.Category), strings.Join(r.Days, ","), strings.Join(r.Parts, ","), r.Date, r.Text,
+	_, err := tx.Exec(ctx, `INSERT INTO help_requests (id, gemeente, wijk, author_id, first_name, organisation, category, days, parts, on_date, body,
+		vog_required, via_coordinator, origin, contact, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.Gemeente, r.Wijk, author, r.FirstName, r.Organisation, string(r.Category), strings.Join(r.Days, ","), strings.Join(r.Parts, ","), r.Date, r.Text,
 		boolInt(r.VOG), boolInt(r.ViaCoordinator), r.Origin, r.Contact, r.Status, s.ts(now), s.ts(now))
 	return err
 }
 
 // CreateHelpRequest stores a verified resident's request for help in their
-// own wijk, under the first word of their display name. A request marked
+// own wijk, under the first word of their display name (and, when they ask
+// on behalf of an organisation, its name, which others see instead). A request marked
 // ViaCoordinator (for or from someone vulnerable) is never public and goes
 // to the wijk's coordinators.
 func (s *Store) CreateHelpRequest(ctx context.Context, p *auth.Principal, r *voorelkaar.Request) error {
@@ -146,7 +147,7 @@ func (s *Store) CreateCoordinatorRequest(ctx context.Context, a Actor, r *voorel
 }
 
 // CreateHelpOffer stores a verified resident's offer of help, for wijken of
-// their own gemeente.
+// their own gemeente, in their own name or on behalf of an organisation.
 func (s *Store) CreateHelpOffer(ctx context.Context, p *auth.Principal, o *voorelkaar.Offer) error {
 	if p == nil {
 		return errs.E(errs.Unauthorized, "Log in om hulp aan te bieden.")
@@ -175,8 +176,8 @@ func (s *Store) CreateHelpOffer(ctx context.Context, p *auth.Principal, o *voore
 		if err := s.checkPostLimit(ctx, tx, p.UserID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO help_offers (id, gemeente, author_id, first_name, categories, days, parts, wijken, body, vog, vog_date, contact, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.Gemeente, o.AuthorID, o.FirstName, catStrings(o.Categories), strings.Join(o.Days, ","),
+		if _, err := tx.Exec(ctx, `INSERT INTO help_offers (id, gemeente, author_id, first_name, organisation, categories, days, parts, wijken, body, vog, vog_date, contact, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.Gemeente, o.AuthorID, o.FirstName, o.Organisation, catStrings(o.Categories), strings.Join(o.Days, ","),
 			strings.Join(o.Parts, ","), strings.Join(o.Wijken, ","), o.Text, boolInt(o.VOG), o.VOGDate, o.Contact, o.Status, s.ts(now), s.ts(now)); err != nil {
 			return err
 		}
@@ -191,7 +192,7 @@ func (s *Store) CreateHelpOffer(ctx context.Context, p *auth.Principal, o *voore
 
 // --- reading ---
 
-const requestCols = `r.id, r.gemeente, r.wijk, COALESCE(r.author_id, ''), r.first_name, r.category, r.days, r.parts, r.on_date, r.body,
+const requestCols = `r.id, r.gemeente, r.wijk, COALESCE(r.author_id, ''), r.first_name, r.organisation, r.category, r.days, r.parts, r.on_date, r.body,
 	r.vog_required, r.via_coordinator, r.origin, r.contact, r.status, r.close_reason, r.hidden_at, r.hidden_reason,
 	r.created_at, r.updated_at, r.matched_at, r.done_at FROM help_requests r`
 
@@ -200,7 +201,7 @@ func scanRequest(sc interface{ Scan(...any) error }) (voorelkaar.Request, error)
 	var cat, days, parts string
 	var vog, via int
 	var hidden time.Time
-	err := sc.Scan(&r.ID, &r.Gemeente, &r.Wijk, &r.AuthorID, &r.FirstName, &cat, &days, &parts, &r.Date, &r.Text,
+	err := sc.Scan(&r.ID, &r.Gemeente, &r.Wijk, &r.AuthorID, &r.FirstName, &r.Organisation, &cat, &days, &parts, &r.Date, &r.Text,
 		&vog, &via, &r.Origin, &r.Contact, &r.Status, &r.CloseReason, timeCol{&hidden}, &r.HiddenReason,
 		timeCol{&r.Created}, timeCol{&r.Updated}, timeCol{&r.MatchedAt}, timeCol{&r.DoneAt})
 	r.Category, r.Days, r.Parts = voorelkaar.Category(cat), splitSet(days), splitSet(parts)
@@ -208,7 +209,7 @@ func scanRequest(sc interface{ Scan(...any) error }) (voorelkaar.Request, error)
 	return r, err
 }
 
-const offerCols = `o.id, o.gemeente, o.author_id, o.first_name, o.categories, o.days, o.parts, o.wijken, o.body, o.vog, o.vog_date,
+const offerCols = `o.id, o.gemeente, o.author_id, o.first_name, o.organisation, o.categories, o.days, o.parts, o.wijken, o.body, o.vog, o.vog_date,
 	o.contact, o.status, o.hidden_at, o.hidden_reason, o.created_at, o.updated_at FROM help_offers o`
 
 func scanOffer(sc interface{ Scan(...any) error }) (voorelkaar.Offer, error) {
@@ -216,7 +217,7 @@ func scanOffer(sc interface{ Scan(...any) error }) (voorelkaar.Offer, error) {
 	var cats, days, parts, wijken string
 	var vog int
 	var hidden time.Time
-	err := sc.Scan(&o.ID, &o.Gemeente, &o.AuthorID, &o.FirstName, &cats, &days, &parts, &wijken, &o.Text, &vog, &o.VOGDate,
+	err := sc.Scan(&o.ID, &o.Gemeente, &o.AuthorID, &o.FirstName, &o.Organisation, &cats, &days, &parts, &wijken, &o.Text, &vog, &o.VOGDate,
 		&o.Contact, &o.Status, timeCol{&hidden}, &o.HiddenReason, timeCol{&o.Created}, timeCol{&o.Updated})
 	for _, c := range splitSet(cats) {
 		o.Categories = append(o.Categories, voorelkaar.Category(c))
@@ -265,14 +266,22 @@ func (s *Store) offersWhere(ctx context.Context, q helpQ, where string, args ...
 }
 
 // publicRequest and publicOffer drop what only the two sides of an
-// accepted match (or the coordinator) may read.
+// accepted match (or the coordinator) may read. A post on behalf of an
+// organisation shows the organisation's name: the first name of the
+// resident behind it comes with the contact details.
 func publicRequest(r voorelkaar.Request) voorelkaar.Request {
 	r.Contact, r.AuthorID = "", ""
+	if r.Organisation != "" {
+		r.FirstName = ""
+	}
 	return r
 }
 
 func publicOffer(o voorelkaar.Offer) voorelkaar.Offer {
 	o.Contact, o.AuthorID, o.VOGDate = "", "", people.Date{}
+	if o.Organisation != "" {
+		o.FirstName = ""
+	}
 	return o
 }
 
@@ -333,9 +342,10 @@ type Match struct {
 
 // Contact is what the two sides of an accepted match exchange.
 type Contact struct {
-	FirstName string
-	Email     string
-	Phone     string // the offer's phone, or the request's contact line
+	FirstName    string
+	Organisation string // the organisation the other side posted for, if any
+	Email        string
+	Phone        string // the offer's phone, or the request's contact line
 	// ViaCoordinator: the requester has no account; the contact line is
 	// what they (or their regisseur, with consent) agreed to share.
 	ViaCoordinator bool
@@ -433,7 +443,7 @@ func (s *Store) fillMatch(ctx context.Context, m *Match, r voorelkaar.Request, o
 	}
 	switch side {
 	case "vraag": // the requester sees the volunteer
-		c := &Contact{FirstName: o.FirstName, Phone: o.Contact}
+		c := &Contact{FirstName: o.FirstName, Organisation: o.Organisation, Phone: o.Contact}
 		if err := s.queryRow(ctx, `SELECT email FROM users WHERE id = ?`, o.AuthorID).Scan(&c.Email); err != nil {
 			return false, classify(err)
 		}
@@ -442,7 +452,7 @@ func (s *Store) fillMatch(ctx context.Context, m *Match, r voorelkaar.Request, o
 		if side == "coordinator" && r.AuthorID != "" {
 			return false, nil // a resident's request: the coordinator needs no contact
 		}
-		c := &Contact{FirstName: r.FirstName, Phone: r.Contact, ViaCoordinator: r.AuthorID == ""}
+		c := &Contact{FirstName: r.FirstName, Organisation: r.Organisation, Phone: r.Contact, ViaCoordinator: r.AuthorID == ""}
 		if r.AuthorID != "" {
 			if err := s.queryRow(ctx, `SELECT email FROM users WHERE id = ?`, r.AuthorID).Scan(&c.Email); err != nil && !errs.Is(classify(err), errs.NotFound) {
 				return false, classify(err)
@@ -451,7 +461,7 @@ func (s *Store) fillMatch(ctx context.Context, m *Match, r voorelkaar.Request, o
 		m.Contact = c
 		if side == "coordinator" {
 			// The matcher of an account-less request passes the volunteer on.
-			oc := &Contact{FirstName: o.FirstName, Phone: o.Contact}
+			oc := &Contact{FirstName: o.FirstName, Organisation: o.Organisation, Phone: o.Contact}
 			if err := s.queryRow(ctx, `SELECT email FROM users WHERE id = ?`, o.AuthorID).Scan(&oc.Email); err != nil {
 				return false, classify(err)
 			}
@@ -1410,6 +1420,7 @@ func (s *Store) PrescribeHelp(ctx context.Context, a Actor, householdID, actionI
 			return errs.E(errs.NotFound, "Deze actie staat niet in het huidige plan.")
 		}
 		r.Gemeente, r.Wijk, r.AuthorID, r.Origin, r.ViaCoordinator = gm, wijk, "", voorelkaar.OriginPrescription, true
+		r.Organisation = "" // for a household, never an organisation
 		if err := r.Validate(today); err != nil {
 			if more, ok := people.AsFieldErrors(err); ok {
 				fe = append(fe, more...)
@@ -1483,6 +1494,8 @@ type HelpStats struct {
 	MedianToMatch     time.Duration
 	Prescribed        int // requests from plans (derived from households: disclose with care)
 	PrescribedMatched int // of which matched
+	OrgRequests       int // requests on behalf of an organisation (not hidden)
+	OrgOffers         int // offers on behalf of an organisation (not hidden)
 }
 
 // HelpStatsFor counts a wijk's voor elkaar. Counts of prescriptions come
@@ -1495,9 +1508,11 @@ func (s *Store) HelpStatsFor(ctx context.Context, gemeente, wijk string) (HelpSt
 		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND hidden_at IS NULL AND matched_at IS NOT NULL),
 		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND hidden_at IS NULL AND status = 'done'),
 		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND origin = 'voorschrift'),
-		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND origin = 'voorschrift' AND matched_at IS NOT NULL)`,
-		gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk).
-		Scan(&st.Requests, &st.Offers, &st.Matched, &st.Done, &st.Prescribed, &st.PrescribedMatched)
+		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND origin = 'voorschrift' AND matched_at IS NOT NULL),
+		(SELECT COUNT(*) FROM help_requests WHERE gemeente = ? AND wijk = ? AND hidden_at IS NULL AND organisation <> ''),
+		(SELECT COUNT(*) FROM help_offers o WHERE o.gemeente = ? AND o.hidden_at IS NULL AND o.organisation <> '' AND o.id IN (SELECT offer_id FROM help_offer_wijken WHERE wijk = ?))`,
+		gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk, gemeente, wijk).
+		Scan(&st.Requests, &st.Offers, &st.Matched, &st.Done, &st.Prescribed, &st.PrescribedMatched, &st.OrgRequests, &st.OrgOffers)
 	if err != nil {
 		return st, classify(err)
 	}
@@ -1534,6 +1549,7 @@ type helpExport struct {
 
 type helpExportRequest struct {
 	ID       string    `json:"id"`
+	Org      string    `json:"organisatie"`
 	Wijk     string    `json:"wijk"`
 	Soort    string    `json:"soort"`
 	Dagen    []string  `json:"dagen"`
@@ -1547,6 +1563,7 @@ type helpExportRequest struct {
 
 type helpExportOffer struct {
 	ID       string    `json:"id"`
+	Org      string    `json:"organisatie"`
 	Soorten  []string  `json:"soorten"`
 	Dagen    []string  `json:"dagen"`
 	Dagdelen []string  `json:"dagdelen"`
@@ -1574,7 +1591,7 @@ func exportHelp(ctx context.Context, s *Store, userID string) (any, error) {
 		return nil, err
 	}
 	for _, r := range reqs {
-		out.Vragen = append(out.Vragen, helpExportRequest{r.ID, r.Wijk, r.Category.Label(), r.Days, r.Parts, r.Text, r.Contact, voorelkaar.StateLabel(r.Status), r.ViaCoordinator, r.Created})
+		out.Vragen = append(out.Vragen, helpExportRequest{r.ID, r.Organisation, r.Wijk, r.Category.Label(), r.Days, r.Parts, r.Text, r.Contact, voorelkaar.StateLabel(r.Status), r.ViaCoordinator, r.Created})
 	}
 	offers, err := s.offersWhere(ctx, planReadQ{s}, `o.author_id = ? ORDER BY o.created_at`, userID)
 	if err != nil {
@@ -1589,7 +1606,7 @@ func exportHelp(ctx context.Context, s *Store, userID string) (any, error) {
 		if !o.VOGDate.IsZero() {
 			vd = o.VOGDate.ISO()
 		}
-		out.Aanbod = append(out.Aanbod, helpExportOffer{o.ID, cats, o.Days, o.Parts, o.Wijken, o.Text, o.VOG, vd, o.Contact, voorelkaar.StateLabel(o.Status), o.Created})
+		out.Aanbod = append(out.Aanbod, helpExportOffer{o.ID, o.Organisation, cats, o.Days, o.Parts, o.Wijken, o.Text, o.VOG, vd, o.Contact, voorelkaar.StateLabel(o.Status), o.Created})
 	}
 	ms, reqs2, _, err := s.matchesWhere(ctx, planReadQ{s}, `m.request_id IN (SELECT id FROM help_requests WHERE author_id = ?)
 		OR m.offer_id IN (SELECT id FROM help_offers WHERE author_id = ?) ORDER BY m.created_at`, userID, userID)
@@ -1634,7 +1651,9 @@ func exportHelp(ctx context.Context, s *Store, userID string) (any, error) {
 
 // deleteHelp runs when a resident leaves: open requests close, and every
 // request of theirs loses its text and contact line (a matched or done
-// request stays as a count for the monitor, without the person). Offers
+// request stays as a count for the monitor, without the person; one on
+// behalf of an organisation keeps only that it was, as free text could
+// name someone). Offers
 // go with the users row (ON DELETE CASCADE), and so do their matches.
 func deleteHelp(ctx context.Context, tx *Tx, userID string) error {
 	if _, err := tx.Exec(ctx, `UPDATE help_matches SET status = 'gestopt' WHERE status = 'voorgesteld'
@@ -1642,6 +1661,7 @@ func deleteHelp(ctx context.Context, tx *Tx, userID string) error {
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE help_requests SET body = '', contact = '', first_name = 'Een oud-bewoner',
+		organisation = CASE WHEN organisation <> '' THEN 'Een organisatie' ELSE '' END,
 		status = CASE WHEN status IN ('open', 'matched') THEN 'closed' ELSE status END,
 		close_reason = CASE WHEN status IN ('open', 'matched') THEN 'De bewoner heeft zijn account opgeheven.' ELSE close_reason END
 		WHERE author_id = ?`, userID)

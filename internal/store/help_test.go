@@ -522,3 +522,146 @@ func BenchmarkHelpOfferSuggestions(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) { run(b, storetest.SQLite(b)) })
 	b.Run("postgres", func(b *testing.B) { run(b, storetest.Postgres(b)) })
 }
+
+// A resident posting on behalf of an organisation: others see the
+// organisation's name where they would see a first name, the first name
+// and contact only once both accepted; a request via the coordinator stays
+// unlisted; the monitor counts them; the download holds the name.
+func TestHelpOnBehalfOfAnOrganisation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		setup(t, s)
+		anna := wishResident(t, s, "GM0119", "WK011901", "Anna de Boer")
+		bram := wishResident(t, s, "GM0119", "WK011901", "Bram Bakker")
+		cees := wishResident(t, s, "GM0119", "WK011901", "Cees")
+
+		bad := voorelkaar.Request{Organisation: "Voedselbank\nMeppel", Category: "vervoer", Days: []string{"ma"}, Parts: []string{"ochtend"}, Text: "Wie rijdt op maandag voor ons?"}
+		err := s.CreateHelpRequest(ctx, anna, &bad)
+		if fe, ok := people.AsFieldErrors(err); !ok || !strings.Contains(fe.For("organisatie"), "organisatie") {
+			t.Fatalf("a bad organisation name: %v", err)
+		}
+		badOffer := voorelkaar.Offer{Organisation: "X", Categories: []voorelkaar.Category{"formulieren"}, Days: []string{"ma"}, Parts: []string{"ochtend"}, Wijken: []string{"WK011901"}, Text: "Wij helpen met formulieren."}
+		if err := s.CreateHelpOffer(ctx, bram, &badOffer); err == nil {
+			t.Fatal("an organisation name of one letter was saved")
+		}
+		if n, _ := store.StringsForTest(ctx, s, `SELECT id FROM help_requests UNION ALL SELECT id FROM help_offers`); len(n) != 0 {
+			t.Fatalf("half-saved: %v", n)
+		}
+
+		r := voorelkaar.Request{Organisation: "  Voedselbank Meppel ", Category: "boodschappen", Days: []string{"ma", "wo"}, Parts: []string{"ochtend"},
+			Text: "Wij zoeken chauffeurs om pakketten rond te brengen.", Contact: "0522-000111"}
+		if err := s.CreateHelpRequest(ctx, anna, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Organisation != "Voedselbank Meppel" || r.FirstName != "Anna" {
+			t.Fatalf("request %q %q", r.Organisation, r.FirstName)
+		}
+		o := voorelkaar.Offer{Organisation: "Buurthuis De Linde", Categories: []voorelkaar.Category{"boodschappen", "formulieren"}, Days: []string{"ma"}, Parts: []string{"ochtend"},
+			Wijken: []string{"WK011901"}, Text: "Onze vrijwilligers helpen met boodschappen en formulieren.", Contact: "0522-333444"}
+		if err := s.CreateHelpOffer(ctx, bram, &o); err != nil {
+			t.Fatal(err)
+		}
+		via := voorelkaar.Request{Organisation: "Humanitas", Category: "gezelschap", Days: []string{"di"}, Parts: []string{"middag"},
+			Text: "Voor een deelnemer die weinig mensen ziet.", ViaCoordinator: true}
+		if err := s.CreateHelpRequest(ctx, cees, &via); err != nil {
+			t.Fatal(err)
+		}
+		own := helpRequest(t, s, cees, false) // a resident's own, for the counts
+
+		secrets := []string{"Anna", "Bram", anna.Email, bram.Email, "0522-000111", "0522-333444", anna.UserID, bram.UserID}
+		reqs, offers, err := s.PublicHelp(ctx, "GM0119", "WK011901")
+		if err != nil || len(reqs) != 2 || len(offers) != 1 {
+			t.Fatalf("public: %d %d %v", len(reqs), len(offers), err)
+		}
+		for _, x := range reqs {
+			if x.ID == via.ID {
+				t.Fatal("an organisation's request via the coordinator is listed")
+			}
+			if x.ID == r.ID && (x.Name() != "Voedselbank Meppel" || x.FirstName != "") {
+				t.Fatalf("the public request shows %q / %q", x.Name(), x.FirstName)
+			}
+		}
+		if offers[0].Name() != "Buurthuis De Linde" || offers[0].FirstName != "" {
+			t.Fatalf("the public offer shows %q / %q", offers[0].Name(), offers[0].FirstName)
+		}
+		noneOf(t, "the public list", mustJSON(t, []any{reqs, offers}), secrets...)
+		if _, err := s.HelpRequest(ctx, bram, via.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a volunteer reads the organisation's request via the coordinator: %v", err)
+		}
+		pv, err := s.HelpOffer(ctx, cees, o.ID)
+		if err != nil || pv.Offer.Name() != "Buurthuis De Linde" {
+			t.Fatalf("the offer for anyone: %+v %v", pv.Offer, err)
+		}
+		noneOf(t, "the offer for anyone", mustJSON(t, pv), secrets...)
+
+		ov, err := s.HelpOffer(ctx, bram, o.ID)
+		if err != nil || len(ov.Suggestions) != 2 {
+			t.Fatalf("suggestions for the offer: %+v %v", ov.Suggestions, err)
+		}
+		noneOf(t, "bram's suggestions", mustJSON(t, ov.Suggestions), "Anna", anna.Email, "0522-000111")
+		rv, err := s.HelpRequest(ctx, anna, r.ID)
+		if err != nil || len(rv.Suggestions) != 1 || rv.Suggestions[0].Offer.Name() != "Buurthuis De Linde" {
+			t.Fatalf("suggestions for the request: %+v %v", rv.Suggestions, err)
+		}
+		noneOf(t, "anna's suggestions", mustJSON(t, rv.Suggestions), "Bram", bram.Email, "0522-333444")
+
+		mid, err := s.ProposeMatch(ctx, bram, r.ID, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine, err := s.HelpOf(ctx, anna)
+		if err != nil || len(mine.Matches) != 1 || mine.Matches[0].Offer.Name() != "Buurthuis De Linde" || mine.Matches[0].Contact != nil {
+			t.Fatalf("anna's match before accepting: %+v %v", mine.Matches, err)
+		}
+		noneOf(t, "anna's matches before accepting", mustJSON(t, mine.Matches), "Bram", bram.Email, "0522-333444")
+		theirs, _ := s.HelpOf(ctx, bram)
+		if len(theirs.Matches) != 1 || theirs.Matches[0].Request.Name() != "Voedselbank Meppel" {
+			t.Fatalf("bram's match: %+v", theirs.Matches)
+		}
+		noneOf(t, "bram's matches before accepting", mustJSON(t, theirs.Matches), "Anna", anna.Email, "0522-000111")
+
+		if err := s.AnswerMatch(ctx, anna, mid, true); err != nil {
+			t.Fatal(err)
+		}
+		mine, _ = s.HelpOf(ctx, anna)
+		if c := mine.Matches[0].Contact; c == nil || c.FirstName != "Bram" || c.Organisation != "Buurthuis De Linde" || c.Email != bram.Email || c.Phone != "0522-333444" {
+			t.Fatalf("anna sees %+v", c)
+		}
+		theirs, _ = s.HelpOf(ctx, bram)
+		if c := theirs.Matches[0].Contact; c == nil || c.FirstName != "Anna" || c.Organisation != "Voedselbank Meppel" || c.Email != anna.Email {
+			t.Fatalf("bram sees %+v", c)
+		}
+
+		st, err := s.HelpStatsFor(ctx, "GM0119", "WK011901")
+		if err != nil || st.Requests != 3 || st.OrgRequests != 2 || st.Offers != 1 || st.OrgOffers != 1 {
+			t.Fatalf("stats %+v %v", st, err)
+		}
+		if err := s.HideHelp(ctx, wishCoordinator(t, s, "GM0119", "WK011901"), "vraag", own.ID, "Dubbel geplaatst, zie de andere."); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ = s.HelpStatsFor(ctx, "GM0119", "WK011901"); st.Requests != 2 || st.OrgRequests != 2 {
+			t.Fatalf("stats after hiding a resident's own request: %+v", st)
+		}
+
+		exp, err := s.ExportResident(ctx, anna.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if js := mustJSON(t, exp.Parts["voor_elkaar"]); !strings.Contains(js, `"organisatie":"Voedselbank Meppel"`) {
+			t.Fatalf("anna's download: %s", js)
+		}
+		exp, _ = s.ExportResident(ctx, bram.UserID)
+		if js := mustJSON(t, exp.Parts["voor_elkaar"]); !strings.Contains(js, `"organisatie":"Buurthuis De Linde"`) {
+			t.Fatalf("bram's download: %s", js)
+		}
+		if err := s.DeleteResident(ctx, anna.UserID); err != nil {
+			t.Fatal(err)
+		}
+		left, _ := store.StringsForTest(ctx, s, `SELECT organisation || '|' || first_name || '|' || body FROM help_requests WHERE id = ?`, r.ID)
+		if len(left) != 1 || left[0] != "Een organisatie|Een oud-bewoner|" {
+			t.Fatalf("after leaving: %v", left)
+		}
+		if st, _ = s.HelpStatsFor(ctx, "GM0119", "WK011901"); st.OrgRequests != 2 {
+			t.Fatalf("the count changed when the author left: %+v", st)
+		}
+	})
+}
