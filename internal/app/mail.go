@@ -63,8 +63,12 @@ func startMailer(ctx context.Context, c *mail.SMTP, st *store.Store, log *slog.L
 			_, err := st.SendMeetingReminders(ctx, publicURL)
 			return err
 		}
-		// The neighbourhood fund's APK reminders (each one once, recorded).
+		// The neighbourhood fund's APK reminders (each one once, recorded),
+		// with a link to the application when the public address is known.
 		fundReminders := func(ctx context.Context) error {
+			if publicURL != "" {
+				ctx = store.WithLinkBase(ctx, publicURL)
+			}
 			_, err := st.FundReminders(ctx)
 			return err
 		}

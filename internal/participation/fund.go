@@ -164,6 +164,9 @@ const (
 	AppToegekend  AppStatus = "toegekend"  // granted: tranches, APKs
 	AppAfgewezen  AppStatus = "afgewezen"  // rejected, with a reason
 	AppAfgesloten AppStatus = "afgesloten" // granted, and closed with a final account
+	// AppIngetrokken: the applicant withdrew it before a decision. Final;
+	// it counts nowhere as pending and nothing is granted.
+	AppIngetrokken AppStatus = "ingetrokken"
 )
 
 // Label is the Dutch word for the status.
@@ -181,8 +184,35 @@ func (s AppStatus) Label() string {
 		return "Afgewezen"
 	case AppAfgesloten:
 		return "Afgerond"
+	case AppIngetrokken:
+		return "Ingetrokken"
 	}
 	return string(s)
+}
+
+// Withdrawable reports whether the applicant may still withdraw it: only
+// before a decision (concept, ingediend, beoordeeld).
+func (s AppStatus) Withdrawable() bool {
+	return s == AppConcept || s == AppIngediend || s == AppBeoordeeld
+}
+
+// WithdrawReasonMax is the length of the optional reason for withdrawing.
+const WithdrawReasonMax = 1000
+
+// CheckWithdraw says whether the application may be withdrawn now, and
+// checks the optional reason (trimmed).
+func CheckWithdraw(a Application, reason string) (string, error) {
+	switch {
+	case a.Status == AppIngetrokken:
+		return "", errs.E(errs.Conflict, "Deze aanvraag is al ingetrokken.")
+	case !a.Status.Withdrawable():
+		return "", errs.E(errs.Conflict, "Over deze aanvraag is al besloten (%s). Een aanvraag intrekken kan alleen zolang er nog niet over is besloten.", strings.ToLower(a.Status.Label()))
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > WithdrawReasonMax {
+		return reason, people.FieldErrors{{Field: "reden_intrekken", Message: fmt.Sprintf("De reden heeft hooguit %d tekens.", WithdrawReasonMax)}}
+	}
+	return reason, nil
 }
 
 // Granted reports whether money was granted (toegekend or afgesloten).
@@ -292,6 +322,15 @@ type Application struct {
 	APKs      []APK     `json:"apks,omitempty"`
 	FinalNote string    `json:"eindverantwoording,omitempty"`
 	ClosedAt  time.Time `json:"afgerond_op,omitzero"`
+
+	WithdrawnAt    time.Time `json:"ingetrokken_op,omitzero"`
+	WithdrawReason string    `json:"reden_intrekken,omitempty"`
+}
+
+// SeenByManagers reports whether the fund's managers may see it: once it
+// was submitted (a concept, also a withdrawn one, is the applicant's alone).
+func (a Application) SeenByManagers() bool {
+	return a.Status != AppConcept && !(a.Status == AppIngetrokken && a.SubmittedAt.IsZero())
 }
 
 // Requested is the sum of the budget lines.
@@ -469,6 +508,8 @@ func CheckDecision(c DecisionContext, d Decision) error {
 	case AppBeoordeeld:
 	case AppIngediend:
 		return errs.E(errs.Conflict, "Deze aanvraag is nog niet beoordeeld. Eerst beoordeelt een collega haar, dan besluit een ander.")
+	case AppIngetrokken:
+		return errs.E(errs.Conflict, "De aanvragers hebben deze aanvraag ingetrokken; er valt niets meer over te besluiten.")
 	default:
 		return errs.E(errs.Conflict, "Over deze aanvraag is al besloten.")
 	}

@@ -1,6 +1,7 @@
 package participation
 
 import (
+	"strings"
 	"testing"
 
 	"naober.nl/naober/internal/casework"
@@ -132,5 +133,26 @@ func TestAPKOverdueAndOpen(t *testing.T) {
 	answered := APK{Due: due, AnsweredAt: due.Time()}
 	if answered.Overdue(due.AddDays(100), 14) {
 		t.Fatal("an answered APK is overdue")
+	}
+}
+
+// Withdrawing is for undecided applications only; the reason is optional
+// and bounded.
+func TestCheckWithdraw(t *testing.T) {
+	for st, ok := range map[AppStatus]bool{AppConcept: true, AppIngediend: true, AppBeoordeeld: true,
+		AppToegekend: false, AppAfgewezen: false, AppAfgesloten: false, AppIngetrokken: false} {
+		_, err := CheckWithdraw(Application{Status: st}, "")
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", st, err)
+		}
+		if !ok && !errs.Is(err, errs.Conflict) {
+			t.Errorf("%s: want a conflict, got %v", st, err)
+		}
+	}
+	if r, err := CheckWithdraw(Application{Status: AppIngediend}, "  Geen tijd meer.  "); err != nil || r != "Geen tijd meer." {
+		t.Fatalf("reason %q: %v", r, err)
+	}
+	if _, err := CheckWithdraw(Application{Status: AppIngediend}, strings.Repeat("x", WithdrawReasonMax+1)); err == nil {
+		t.Fatal("too long a reason accepted")
 	}
 }

@@ -25,7 +25,7 @@ import (
 // name.
 //
 // When a resident deletes their account, applications not yet decided on
-// (concept, ingediend, beoordeeld) go with it: nothing was granted, so
+// (concept, ingediend, beoordeeld) or withdrawn go with it: nothing was granted, so
 // there is nothing to account for. Decided ones (toegekend, afgewezen,
 // afgesloten) stay without the applicant: granted money and the reasons
 // for a rejection are public accountability of the gemeente.
@@ -234,7 +234,7 @@ func (s *Store) lockFund(ctx context.Context, tx *Tx, id string) (participation.
 
 const appCols = `a.id, a.fund_id, f.name, a.gemeente, a.wijk, a.status, a.title, a.what, a.for_whom, a.goal, a.own_cents, a.own_in_kind,
 	a.public_consent, COALESCE(a.applicant_id, ''), a.created_at, a.submitted_at, a.advice, a.review_text, COALESCE(a.reviewed_by, ''), a.reviewed_at,
-	a.granted_cents, a.decision_reason, COALESCE(a.decided_by, ''), a.decided_at, a.final_note, a.closed_at`
+	a.granted_cents, a.decision_reason, COALESCE(a.decided_by, ''), a.decided_at, a.final_note, a.closed_at, a.withdrawn_at, a.withdraw_reason`
 
 const appFrom = " FROM fund_applications a JOIN funds f ON f.id = a.fund_id"
 
@@ -244,7 +244,7 @@ func scanApp(sc interface{ Scan(...any) error }) (participation.Application, err
 	var public int
 	err := sc.Scan(&x.ID, &x.FundID, &x.FundName, &x.Gemeente, &x.Wijk, &x.Status, &x.Title, &x.What, &x.ForWhom, &x.Goal, &own, &x.OwnInKind,
 		&public, &x.ApplicantID, timeCol{&x.CreatedAt}, timeCol{&x.SubmittedAt}, &x.Advice, &x.ReviewText, &x.ReviewedBy, timeCol{&x.ReviewedAt},
-		&granted, &x.Reason, &x.DecidedBy, timeCol{&x.DecidedAt}, &x.FinalNote, timeCol{&x.ClosedAt})
+		&granted, &x.Reason, &x.DecidedBy, timeCol{&x.DecidedAt}, &x.FinalNote, timeCol{&x.ClosedAt}, timeCol{&x.WithdrawnAt}, &x.WithdrawReason)
 	x.Own, x.GrantedCents, x.Public = casework.Cents(own), casework.Cents(granted), public != 0
 	return x, err
 }
@@ -500,7 +500,7 @@ func (s *Store) Application(ctx context.Context, a Actor, id string) (participat
 	if x.ApplicantID == a.P.UserID {
 		return x, nil
 	}
-	if !participation.MayManageFund(a.P, x.Gemeente) || x.Status == participation.AppConcept {
+	if !participation.MayManageFund(a.P, x.Gemeente) || !x.SeenByManagers() {
 		return participation.Application{}, notFound
 	}
 	if err := s.applicantContact(ctx, &x); err != nil {
@@ -526,8 +526,8 @@ func (s *Store) applicantContact(ctx context.Context, x *participation.Applicati
 	return classify(err)
 }
 
-// FundApplications lists a fund's submitted applications for its
-// managers (audited as a search; without names: they are on each
+// FundApplications lists a fund's submitted applications (withdrawn ones
+// included, if they were submitted before) for its managers (audited as a search; without names: they are on each
 // application's own page).
 func (s *Store) FundApplications(ctx context.Context, a Actor, fundID string) ([]participation.Application, error) {
 	f, err := s.Fund(ctx, fundID)
@@ -537,7 +537,7 @@ func (s *Store) FundApplications(ctx context.Context, a Actor, fundID string) ([
 	if a.P == nil || !participation.MayManageFund(a.P, f.Gemeente) {
 		return nil, errs.E(errs.Forbidden, "U beheert dit fonds niet.")
 	}
-	xs, err := s.apps(ctx, storeQ{s}, "a.fund_id = ? AND a.status <> 'concept'", fundID)
+	xs, err := s.apps(ctx, storeQ{s}, "a.fund_id = ? AND a.status <> 'concept' AND a.submitted_at IS NOT NULL", fundID)
 	if err != nil || len(xs) == 0 {
 		return xs, err
 	}
@@ -587,7 +587,7 @@ func mayManageApp(a Actor, x participation.Application) error {
 	if a.P == nil {
 		return errs.E(errs.Unauthorized, "Log eerst in.")
 	}
-	if !participation.MayManageFund(a.P, x.Gemeente) || x.Status == participation.AppConcept {
+	if !participation.MayManageFund(a.P, x.Gemeente) || !x.SeenByManagers() {
 		return errs.E(errs.NotFound, "Deze aanvraag bestaat niet, of u mag haar niet zien.")
 	}
 	return nil
@@ -682,6 +682,7 @@ func (s *Store) DecideApplication(ctx context.Context, a Actor, id string, d par
 			body = fmt.Sprintf("Goed nieuws: voor uw initiatief %q is %s toegekend.\n\nReden: %s\n\nHet geld komt in %d delen. Over %d maanden vragen we hoe het gaat (de APK).\n",
 				x.Title, amount.String(), d.Reason, len(parts), f.APKMonths)
 		}
+		body += appLink(ctx, "Bekijk uw aanvraag op", id, "")
 		if x.ApplicantID != "" {
 			if _, err := s.NotifyUser(ctx, tx, x.ApplicantID, x.Gemeente, "fonds-besluit", subject, body); err != nil {
 				return err
@@ -741,6 +742,14 @@ func (s *Store) PayTranche(ctx context.Context, a Actor, id string, pos int) err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.E(errs.Conflict, "Dit deel is net al betaald.")
+		}
+		if x.ApplicantID != "" {
+			body := fmt.Sprintf("Deel %d van het geld voor uw initiatief %q is betaald: %s (%s van %s toegekend is nu betaald).\n",
+				pos, x.Title, t.Amount.String(), (x.Paid() + t.Amount).String(), x.GrantedCents.String())
+			body += appLink(ctx, "Bekijk de betalingen op", id, "#betalingen")
+			if _, err := s.NotifyUser(ctx, tx, x.ApplicantID, x.Gemeente, "fonds-betaling", fmt.Sprintf("Deel %d betaald: %s", pos, oneLine(x.Title)), body); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a, auth.ManageFund, audit.Update, x.Gemeente, RecFundApplication, id)
 	})
@@ -802,7 +811,82 @@ func (s *Store) AnswerAPK(ctx context.Context, p *auth.Principal, id string, ans
 			return err
 		}
 		body := fmt.Sprintf("De aanvragers van %q hebben APK %d ingevuld. Nog op koers: %s. Nog nodig: %s.\n", x.Title, k.Pos, ans.OnCourse, ans.StillNeeded)
+		body += appLink(ctx, "Lees de antwoorden op", id, "#apk")
 		return s.notifyManagers(ctx, tx, x, "fonds-apk", "APK ingevuld: "+x.Title, body)
+	})
+}
+
+// appLink is the line with a link to an application's page for a fund
+// mail (applicant and managers read the same page), or "" when the store
+// does not know the public address (WithLinkBase).
+func appLink(ctx context.Context, text, id, anchor string) string {
+	return linkLine(ctx, text, "/fondsaanvragen/"+id+anchor)
+}
+
+// WithdrawApplication lets the applicant withdraw their own application
+// before a decision (concept, ingediend or beoordeeld), with an optional
+// reason. It takes the fund's lock like a review, so a decision in flight
+// commits first and the withdrawal then finds it decided (and the other
+// way round: the decision's conditional update finds it withdrawn): never
+// both. The reviewer, if any, hears of it. Only the applicant withdraws: a
+// fund manager who may see the application is refused (forbidden); anyone
+// else is told it does not exist, as when reading it.
+func (s *Store) WithdrawApplication(ctx context.Context, p *auth.Principal, id, reason string) error {
+	if p == nil {
+		return errs.E(errs.Unauthorized, "Log eerst in.")
+	}
+	notFound := errs.E(errs.NotFound, "Deze aanvraag bestaat niet, of u mag haar niet zien.")
+	return s.Tx(ctx, func(tx *Tx) error {
+		var fundID string
+		err := tx.QueryRow(ctx, "SELECT fund_id FROM fund_applications WHERE id = ?", id).Scan(&fundID)
+		if err == sql.ErrNoRows {
+			return notFound
+		}
+		if err != nil {
+			return err
+		}
+		f, err := s.lockFundShared(ctx, tx, fundID)
+		if err != nil {
+			return err
+		}
+		xs, err := s.apps(ctx, tx, "a.id = ?", id)
+		if err != nil {
+			return err
+		}
+		if len(xs) == 0 {
+			return notFound
+		}
+		x := xs[0]
+		if x.ApplicantID != p.UserID {
+			if participation.MayManageFund(p, x.Gemeente) && x.SeenByManagers() {
+				return errs.E(errs.Forbidden, "Alleen de aanvrager kan een aanvraag intrekken.")
+			}
+			return notFound
+		}
+		reason, err := participation.CheckWithdraw(x, reason)
+		if err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE fund_applications SET status = 'ingetrokken', withdrawn_at = ?, withdraw_reason = ?
+			WHERE id = ? AND applicant_id = ? AND status IN ('concept', 'ingediend', 'beoordeeld')`, s.ts(s.now()), reason, id, p.UserID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.E(errs.Conflict, "Over deze aanvraag is net besloten; intrekken kan niet meer.")
+		}
+		if err := s.audit(ctx, tx, Actor{P: p, Purpose: "eigen aanvraag intrekken"}, auth.ManageFund, audit.Update, x.Gemeente, RecFundApplication, id); err != nil {
+			return err
+		}
+		if x.ReviewedBy == "" {
+			return nil // nobody at the gemeente has worked on it yet
+		}
+		body := fmt.Sprintf("De aanvragers hebben hun aanvraag %q bij %s ingetrokken. Er hoeft niet meer over besloten te worden.\n", x.Title, f.Name)
+		if reason != "" {
+			body += "\nReden: " + reason + "\n"
+		}
+		body += appLink(ctx, "Bekijk de aanvraag op", id, "")
+		return s.notifyManagers(ctx, tx, x, "fonds-ingetrokken", "Aanvraag ingetrokken: "+oneLine(x.Title), body)
 	})
 }
 
@@ -858,6 +942,7 @@ func (s *Store) FinalAccount(ctx context.Context, p *auth.Principal, id string, 
 			total += c
 		}
 		body := fmt.Sprintf("De aanvragers van %q hebben de eindverantwoording ingediend: %s besteed van %s toegekend.\n", x.Title, total.String(), x.GrantedCents.String())
+		body += appLink(ctx, "Bekijk de eindverantwoording op", id, "")
 		return s.notifyManagers(ctx, tx, x, "fonds-eindverantwoording", "Eindverantwoording: "+x.Title, body)
 	})
 }
@@ -953,6 +1038,7 @@ func (s *Store) sendReminder(ctx context.Context, app string, pos int, on people
 			body = fmt.Sprintf("APK %d van het initiatief %q stond op %s en is nog niet ingevuld. Wilt u de vragen bij uw aanvraag op naober invullen?\n",
 				pos, x.Title, on.Dutch())
 		}
+		body += appLink(ctx, "Vul de APK in op", app, "#apk-invullen")
 		if x.ApplicantID != "" {
 			if _, err := s.NotifyUser(ctx, tx, x.ApplicantID, x.Gemeente, "fonds-apk-herinnering", subject, body); err != nil {
 				return err
@@ -963,6 +1049,7 @@ func (s *Store) sendReminder(ctx context.Context, app string, pos int, on people
 		if kind == "due" {
 			mbody = fmt.Sprintf("APK %d van het initiatief %q (fonds %s) staat op %s. De aanvragers kregen bericht.\n", pos, x.Title, x.FundName, on.Dutch())
 		}
+		mbody += appLink(ctx, "Bekijk de aanvraag op", app, "")
 		sent = true
 		return s.notifyManagers(ctx, tx, x, "fonds-apk-herinnering", subject, mbody)
 	})
@@ -1047,20 +1134,23 @@ func (s *Store) FundFigures(ctx context.Context, gemeente string) ([]FundWijkFig
 
 func init() {
 	RegisterResidentExport("fondsaanvragen", exportRows(`SELECT a.id, f.name, a.wijk, a.status, a.title, a.what, a.for_whom, a.goal, a.own_cents, a.own_in_kind,
-		a.public_consent, a.created_at, a.submitted_at, a.advice, a.granted_cents, a.decision_reason, a.decided_at, a.final_note, a.closed_at
+		a.public_consent, a.created_at, a.submitted_at, a.advice, a.granted_cents, a.decision_reason, a.decided_at, a.final_note, a.closed_at,
+		a.withdrawn_at, a.withdraw_reason
 		FROM fund_applications a JOIN funds f ON f.id = a.fund_id WHERE a.applicant_id = ? ORDER BY a.created_at, a.id`,
 		"id", "fonds", "wijk", "status", "titel", "wat", "voor_wie", "doel", "eigen_bijdrage_centen", "eigen_bijdrage_in_natura",
-		"openbaar", "aangemaakt_op", "ingediend_op", "advies", "toegekend_centen", "besluit_reden", "besloten_op", "resultaat", "afgerond_op"))
+		"openbaar", "aangemaakt_op", "ingediend_op", "advies", "toegekend_centen", "besluit_reden", "besloten_op", "resultaat", "afgerond_op",
+		"ingetrokken_op", "reden_intrekken"))
 	RegisterResidentExport("fondsaanvragen_begroting", exportRows(`SELECT l.application_id, l.pos, l.description, l.amount_cents, l.spent_cents, l.note
 		FROM fund_lines l JOIN fund_applications a ON a.id = l.application_id WHERE a.applicant_id = ? ORDER BY l.application_id, l.pos`,
 		"aanvraag", "regel", "omschrijving", "bedrag_centen", "besteed_centen", "toelichting"))
 	RegisterResidentExport("fondsaanvragen_apk", exportRows(`SELECT k.application_id, k.pos, k.due_on, k.answered_at, k.on_course, k.course, k.partners, k.still_needed, k.needed
 		FROM fund_apks k JOIN fund_applications a ON a.id = k.application_id WHERE a.applicant_id = ? ORDER BY k.application_id, k.pos`,
 		"aanvraag", "apk", "datum", "ingevuld_op", "op_koers", "koers", "nieuwe_partners", "nog_nodig", "toelichting"))
-	// Undecided applications go with the account; decided ones stay
-	// without the applicant (applicant_id ON DELETE SET NULL).
+	// Undecided and withdrawn applications go with the account (nothing
+	// was granted); decided ones stay without the applicant (applicant_id
+	// ON DELETE SET NULL).
 	RegisterResidentDelete(func(ctx context.Context, tx *Tx, userID string) error {
-		_, err := tx.Exec(ctx, "DELETE FROM fund_applications WHERE applicant_id = ? AND status IN ('concept', 'ingediend', 'beoordeeld')", userID)
+		_, err := tx.Exec(ctx, "DELETE FROM fund_applications WHERE applicant_id = ? AND status IN ('concept', 'ingediend', 'beoordeeld', 'ingetrokken')", userID)
 		return err
 	})
 }
