@@ -16,7 +16,8 @@ import (
 // for the other tables does not apply).
 //
 // Disclosure: requests and offers are residents' own posts, counted
-// exactly (publish.Public), like the wishes. Prescriptions come from case
+// exactly (publish.Public), like the wishes; so are those posted on
+// behalf of an organisation (a buurthuis, a church: no person). Prescriptions come from case
 // work — each is a household with a plan — so they go through the rule
 // like any count of households: rounded, with noise, "." when small; their
 // share matched only when the count may be shown.
@@ -27,14 +28,16 @@ func (s *Server) helpTable(ctx context.Context, m *monCtx, wijk string) (*publis
 	}
 	t := &publish.Table{ID: "voorelkaar", Title: "Voor elkaar: hulp tussen buren (stand van nu)", Head: "Onderdeel",
 		Columns: []publish.Column{{Name: "Aantal", Kind: publish.Count}},
-		Note: "Hulpvragen en aanbod zijn exact; voorgeschreven hulpvragen komen uit plannen van huishoudens en zijn afgerond op " +
+		Note: "Hulpvragen en aanbod (ook die van organisaties) zijn exact; voorgeschreven hulpvragen komen uit plannen van huishoudens en zijn afgerond op " +
 			strconv.FormatInt(m.Rule.Base, 10) + ", onder " + strconv.FormatInt(m.Rule.Threshold, 10) + " als . — Bron: naober"}
 	add := func(code, label string, c publish.Cell) {
 		t.Rows = append(t.Rows, publish.Row{Code: code, Label: label, Cells: []publish.Cell{c}})
 	}
 	req, matched := publish.Public(int64(st.Requests)), publish.Public(int64(st.Matched))
 	add("hulpvragen", "Hulpvragen", req)
+	add("hulpvragen-organisatie", "Hulpvragen namens een organisatie", publish.Public(int64(st.OrgRequests)))
 	add("aanbod", "Keer hulp aangeboden", publish.Public(int64(st.Offers)))
+	add("aanbod-organisatie", "Keer hulp aangeboden namens een organisatie", publish.Public(int64(st.OrgOffers)))
 	add("gekoppeld", "Hulpvragen gekoppeld aan een vrijwilliger", matched)
 	add("gedaan", "Hulpvragen waarbij de hulp gedaan is", publish.Public(int64(st.Done)))
 	add("aandeel", "Aandeel gekoppeld", publish.ShareOf(matched, req))

@@ -38,7 +38,8 @@ func TestMonitorVoorElkaarFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A request via the coordinator counts, but is no more visible here than elsewhere.
-	via := voorelkaar.Request{Category: "vervoer", Days: []string{"di"}, Parts: []string{"middag"}, Text: "Naar de huisarts op dinsdag", ViaCoordinator: true}
+	// It is on behalf of an organisation: counted as one, exactly.
+	via := voorelkaar.Request{Category: "vervoer", Days: []string{"di"}, Parts: []string{"middag"}, Text: "Naar de huisarts op dinsdag", ViaCoordinator: true, Organisation: "Humanitas"}
 	if err := st.CreateHelpRequest(ctx, cees, &via); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +60,7 @@ func TestMonitorVoorElkaarFigures(t *testing.T) {
 	}
 	for label, want := range map[string]string{
 		"Hulpvragen": "4", "Keer hulp aangeboden": "1", "Hulpvragen gekoppeld aan een vrijwilliger": "1",
+		"Hulpvragen namens een organisatie": "1", "Keer hulp aangeboden namens een organisatie": "0",
 		"Voorgeschreven door het wijkteam (uit een plan)": "0", "Aandeel voorgeschreven dat gekoppeld is": ".",
 	} {
 		if got := cell(label); got != want {

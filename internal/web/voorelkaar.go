@@ -201,12 +201,12 @@ func (s *Server) veRequestCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := map[string]string{}
-	for _, k := range []string{"categorie", "datum", "tekst", "contact", "via"} {
+	for _, k := range []string{"categorie", "datum", "tekst", "contact", "via", "organisatie"} {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	var fe people.FieldErrors
 	req := voorelkaar.Request{Category: voorelkaar.Category(form["categorie"]), Days: r.PostForm["dagen"], Parts: r.PostForm["dagdelen"],
-		Text: form["tekst"], Contact: form["contact"], VOG: r.PostFormValue("vog") == "1", ViaCoordinator: form["via"] == "1"}
+		Text: form["tekst"], Contact: form["contact"], VOG: r.PostFormValue("vog") == "1", ViaCoordinator: form["via"] == "1", Organisation: form["organisatie"]}
 	if form["datum"] != "" {
 		if req.Date, err = people.ParseDate(form["datum"]); err != nil {
 			fe.Add("datum", "Vul een datum in zoals 14-12-2026, of laat de datum leeg.")
@@ -254,11 +254,12 @@ func (s *Server) veOfferCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := map[string]string{}
-	for _, k := range []string{"tekst", "telefoon", "vog", "vog_datum"} {
+	for _, k := range []string{"tekst", "telefoon", "vog", "vog_datum", "organisatie"} {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	var fe people.FieldErrors
-	o := voorelkaar.Offer{Days: r.PostForm["dagen"], Parts: r.PostForm["dagdelen"], Wijken: r.PostForm["wijken"], Text: form["tekst"], Contact: form["telefoon"], VOG: form["vog"] == "1"}
+	o := voorelkaar.Offer{Days: r.PostForm["dagen"], Parts: r.PostForm["dagdelen"], Wijken: r.PostForm["wijken"], Text: form["tekst"], Contact: form["telefoon"], VOG: form["vog"] == "1",
+		Organisation: form["organisatie"]}
 	for _, c := range r.PostForm["categorieen"] {
 		o.Categories = append(o.Categories, voorelkaar.Category(c))
 	}
@@ -334,7 +335,7 @@ func (s *Server) veOfferPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := veOfferData{View: v, Poster: p != nil && p.Resident != nil && p.Resident.Verified}
-	s.renderPage(w, r, 200, "voorelkaar_aanbod", page{Title: "Aanbod van " + v.Offer.FirstName + " · voor elkaar", Data: d, Notice: veNotice(r.URL.Query().Get("klaar"))})
+	s.renderPage(w, r, 200, "voorelkaar_aanbod", page{Title: "Aanbod van " + v.Offer.Name() + " · voor elkaar", Data: d, Notice: veNotice(r.URL.Query().Get("klaar"))})
 	return nil
 }
 
@@ -528,7 +529,7 @@ func (s *Server) veCoordRequest(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errs.E(errs.Invalid, "Kies een wijk.")
 	}
-	req := voorelkaar.Request{Gemeente: wk.Gemeente, Wijk: wk.Code, FirstName: r.PostFormValue("voornaam"), Category: voorelkaar.Category(r.PostFormValue("categorie")),
+	req := voorelkaar.Request{Gemeente: wk.Gemeente, Wijk: wk.Code, FirstName: r.PostFormValue("voornaam"), Organisation: r.PostFormValue("organisatie"), Category: voorelkaar.Category(r.PostFormValue("categorie")),
 		Days: r.PostForm["dagen"], Parts: r.PostForm["dagdelen"], Text: r.PostFormValue("tekst"), Contact: r.PostFormValue("contact"), VOG: r.PostFormValue("vog") == "1"}
 	if err := s.Store.CreateCoordinatorRequest(r.Context(), veActor(p), &req); err != nil {
 		if fe, ok := people.AsFieldErrors(err); ok {

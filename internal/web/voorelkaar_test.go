@@ -255,3 +255,77 @@ func TestVoorElkaarVulnerableAndPrescribed(t *testing.T) {
 		t.Fatal("the plan does not show the match")
 	}
 }
+
+// A resident posts on behalf of an organisation: every page the other side
+// or anyone sees shows the organisation's name where a first name would
+// be, and no page holds the resident's name or contact until both said yes.
+func TestVoorElkaarOrganisationNameInPlaceOfFirstName(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	base := e.srv.URL
+	anon := e.browser()
+	anna, annaP := e.residentBrowser("WK011901", "Anna de Vries")
+	bram, bramP := e.residentBrowser("WK011901", "Bram Bakker")
+
+	request := url.Values{"categorie": {"vervoer"}, "dagen": {"ma", "wo"}, "dagdelen": {"ochtend"},
+		"tekst": {"Wij zoeken chauffeurs om voedselpakketten rond te brengen."}, "contact": {"0522-000111"}, "organisatie": {"X"}}
+	code, _, body := post(t, anna, base+"/voorelkaar/vragen", request)
+	if code != 422 || !strings.Contains(body, "De naam van de organisatie is te kort") || !strings.Contains(body, `id="organisatie-fout"`) {
+		t.Fatalf("a bad organisation name: %d", code)
+	}
+	if _, body := get(t, anna, base+"/voorelkaar/mijn"); !strings.Contains(body, "U heeft geen hulpvragen") {
+		t.Fatal("the refused request was saved")
+	}
+	request.Set("organisatie", " Voedselbank Meppel ")
+	code, loc, _ := post(t, anna, base+"/voorelkaar/vragen", request)
+	m := veRequestLink.FindStringSubmatch(loc)
+	if code != 303 || m == nil {
+		t.Fatalf("request: %d %q", code, loc)
+	}
+	rid := m[1]
+	code, loc, _ = post(t, bram, base+"/voorelkaar/aanbod", url.Values{"categorieen": {"vervoer", "formulieren"}, "dagen": {"ma"}, "dagdelen": {"ochtend"},
+		"wijken": {"WK011901"}, "tekst": {"Onze vrijwilligers rijden en helpen met formulieren."}, "telefoon": {"0522-333444"}, "organisatie": {"Buurthuis De Linde"}})
+	m = veOfferLink.FindStringSubmatch(loc)
+	if code != 303 || m == nil {
+		t.Fatalf("offer: %d %q", code, loc)
+	}
+	oid := m[1]
+
+	if _, body := get(t, anon, base+"/voorelkaar?wijk=WK011901"); !strings.Contains(body, "Voedselbank Meppel") || !strings.Contains(body, "<strong>Buurthuis De Linde</strong>") {
+		t.Fatal("the public list does not show the organisations")
+	}
+	if _, body := get(t, anon, base+"/voorelkaar/aanbod/"+oid); !strings.Contains(body, "Aanbod van Buurthuis De Linde") {
+		t.Fatal("the offer page does not name the organisation")
+	}
+	if _, body := get(t, bram, base+"/voorelkaar/aanbod/"+oid); !strings.Contains(body, "Ik wil Voedselbank Meppel helpen") {
+		t.Fatal("the offer's suggestion does not name the organisation")
+	}
+	if _, body := get(t, anna, base+"/voorelkaar/vragen/"+rid); !strings.Contains(body, "Vraag Buurthuis De Linde") || !strings.Contains(body, "Voedselbank Meppel (namens de organisatie") {
+		t.Fatal("the request's suggestion does not name the organisation")
+	}
+	if code, _, _ := post(t, bram, base+"/voorelkaar/vragen/"+rid+"/koppelen", url.Values{"aanbod": {oid}}); code != 303 {
+		t.Fatalf("propose: %d", code)
+	}
+	pages := []string{"/voorelkaar", "/voorelkaar/mijn", "/voorelkaar/vragen/" + rid, "/voorelkaar/aanbod/" + oid, "/voorelkaar?wijk=WK011901"}
+	without(t, "anna", anna, base, pages, "Bram", bramP.Email, "0522-333444")
+	without(t, "bram", bram, base, pages, "Anna", annaP.Email, "0522-000111")
+	without(t, "anyone", anon, base, pages, "Anna", "Bram", annaP.Email, bramP.Email, "0522-000111", "0522-333444")
+
+	_, body = get(t, anna, base+"/voorelkaar/mijn")
+	mm := veMatchForm.FindStringSubmatch(body)
+	if mm == nil || !strings.Contains(body, "Vrijwilliger: <strong>Buurthuis De Linde</strong>") {
+		t.Fatal("anna's match does not name the organisation")
+	}
+	if _, body := get(t, bram, base+"/voorelkaar/mijn"); !strings.Contains(body, "Hulpvraag van <strong>Voedselbank Meppel</strong>") || !strings.Contains(body, "namens Buurthuis De Linde") {
+		t.Fatal("bram's page does not name the organisations")
+	}
+	if code, _, _ := post(t, anna, base+"/voorelkaar/koppelingen/"+mm[1]+"/antwoord", url.Values{"ja": {"1"}}); code != 303 {
+		t.Fatalf("accept: %d", code)
+	}
+	if _, body := get(t, anna, base+"/voorelkaar/mijn"); !strings.Contains(body, "Zo bereikt u Bram (Buurthuis De Linde)") || !strings.Contains(body, bramP.Email) || !strings.Contains(body, "0522-333444") {
+		t.Fatal("anna does not see who to reach after both accepted")
+	}
+	if _, body := get(t, bram, base+"/voorelkaar/mijn"); !strings.Contains(body, "Zo bereikt u Anna (Voedselbank Meppel)") || !strings.Contains(body, annaP.Email) {
+		t.Fatal("bram does not see who to reach after both accepted")
+	}
+	without(t, "anyone after", anon, base, pages, "Anna", "Bram", annaP.Email, bramP.Email, "0522-000111", "0522-333444")
+}
