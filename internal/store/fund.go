@@ -107,6 +107,12 @@ func (s *Store) FundsOf(ctx context.Context, gemeente string) ([]participation.F
 	return s.funds(ctx, "f.gemeente = ?", gemeente)
 }
 
+// FundsOfYear lists every fund of a year, of all gemeenten this server
+// serves, for the public list. Public: no applicant data.
+func (s *Store) FundsOfYear(ctx context.Context, year int) ([]participation.Fund, error) {
+	return s.funds(ctx, "f.year = ?", year)
+}
+
 // FundsForWijk lists the funds open to residents of the wijk in a year.
 func (s *Store) FundsForWijk(ctx context.Context, wijk string, year int) ([]participation.Fund, error) {
 	return s.funds(ctx, "f.year = ? AND f.id IN (SELECT fund_id FROM fund_wijken WHERE wijk = ?)", year, wijk)

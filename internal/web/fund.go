@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"naober.nl/naober/internal/errs"
 	"naober.nl/naober/internal/participation"
 	"naober.nl/naober/internal/people"
+	"naober.nl/naober/internal/store"
 )
 
 // The neighbourhood fund: residents find the funds of their wijk and apply
@@ -35,20 +37,32 @@ func (s *Server) routesFund(r *router) {
 	r.page("POST /fondsaanvragen/{id}/tranches/{pos}", s.fundPay)
 	r.page("POST /fondsaanvragen/{id}/apk", s.fundAPK)
 	r.page("POST /fondsaanvragen/{id}/eindverantwoording", s.fundFinal)
+	r.page("POST /fondsaanvragen/{id}/intrekken", s.fundWithdraw)
 }
 
 // fundFormLines is the number of budget-line rows on the form (no
 // JavaScript adds rows; empty rows are ignored).
 const fundFormLines = 6
 
-// The wijk page shows the funded initiatives whose applicants agreed.
+// wijkFundSection is the fund's part of the wijk page: the funds open to
+// the wijk this year (public, so visitors find them before signing up) and
+// the funded initiatives whose applicants agreed.
+type wijkFundSection struct {
+	Funds       []participation.Fund
+	Initiatives []store.Initiative
+}
+
 func init() {
 	wijkSections["initiatieven"] = func(s *Server, r *http.Request, wk area.Wijk) (any, error) {
 		xs, err := s.Store.PublicInitiatives(r.Context(), wk.Code)
-		if err != nil || len(xs) == 0 {
+		if err != nil {
 			return nil, err
 		}
-		return xs, nil
+		fs, err := s.Store.FundsForWijk(r.Context(), wk.Code, people.Today().Year())
+		if err != nil {
+			return nil, err
+		}
+		return wijkFundSection{Funds: fs, Initiatives: xs}, nil
 	}
 }
 
@@ -65,6 +79,14 @@ type fundListData struct {
 	Chosen   map[string]bool // wijken ticked on the form
 	Year     int
 	Editing  bool // always false here; the fields partial asks
+	// Public: this year's funds per gemeente, for visitors and staff who
+	// are neither a resident nor a fund manager. No applicant data.
+	Public []fundGroup
+}
+
+type fundGroup struct {
+	Gemeente string // name
+	Funds    []participation.Fund
 }
 
 func (s *Server) fundList(w http.ResponseWriter, r *http.Request) error {
@@ -92,6 +114,13 @@ func (s *Server) fundListRender(w http.ResponseWriter, r *http.Request, code int
 				d.Gemeente = append(d.Gemeente, f)
 			}
 		}
+	}
+	if p == nil || (p.Resident == nil && !p.CanAnywhere(auth.ManageFund)) {
+		all, err := s.Store.FundsOfYear(ctx, d.Year)
+		if err != nil {
+			return err
+		}
+		d.Public = groupFunds(all, s.Atlas)
 	}
 	if p != nil && p.CanAnywhere(auth.ManageFund) {
 		var err error
@@ -121,6 +150,27 @@ func (s *Server) fundListRender(w http.ResponseWriter, r *http.Request, code int
 	}
 	s.renderPage(w, r, code, "fund_list", pg)
 	return nil
+}
+
+// groupFunds groups funds by gemeente, by the gemeente's name.
+func groupFunds(fs []participation.Fund, atlas *area.Atlas) []fundGroup {
+	var out []fundGroup
+	at := map[string]int{}
+	for _, f := range fs {
+		i, ok := at[f.Gemeente]
+		if !ok {
+			name := f.Gemeente
+			if g, ok := atlas.Gemeente(f.Gemeente); ok {
+				name = g.Naam
+			}
+			i = len(out)
+			at[f.Gemeente] = i
+			out = append(out, fundGroup{Gemeente: name})
+		}
+		out[i].Funds = append(out[i].Funds, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Gemeente < out[j].Gemeente })
+	return out
 }
 
 func (s *Server) fundCreate(w http.ResponseWriter, r *http.Request) error {
@@ -560,6 +610,7 @@ var fundNotices = map[string]string{
 	"betaald":            "De betaling is vastgelegd.",
 	"apk":                "Dank u wel. Uw antwoorden zijn opgeslagen.",
 	"eindverantwoording": "Uw eindverantwoording is opgeslagen. Het initiatief is afgerond.",
+	"ingetrokken":        "Uw aanvraag is ingetrokken. De gemeente besluit er niet meer over.",
 }
 
 func (s *Server) fundAppRender(w http.ResponseWriter, r *http.Request, code int, fe people.FieldErrors, form map[string]string) error {
@@ -713,6 +764,20 @@ func (s *Server) fundFinal(w http.ResponseWriter, r *http.Request) error {
 		return s.fundFormError(w, r, err, form)
 	}
 	return s.fundDone(w, r, "eindverantwoording", "")
+}
+
+// fundWithdraw lets the applicant withdraw an application not yet decided
+// on, with an optional reason.
+func (s *Server) fundWithdraw(w http.ResponseWriter, r *http.Request) error {
+	p, err := need(r)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"reden_intrekken": r.PostFormValue("reden_intrekken")}
+	if err := s.Store.WithdrawApplication(r.Context(), p, r.PathValue("id"), form["reden_intrekken"]); err != nil {
+		return s.fundFormError(w, r, err, form)
+	}
+	return s.fundDone(w, r, "ingetrokken", "")
 }
 
 // fundStatusCounts is a helper for templates: how many applications of a status.
