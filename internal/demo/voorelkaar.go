@@ -16,7 +16,9 @@ import (
 // with feedback, a request closed with a reason, one request of a
 // vulnerable resident via the coordinator, and requests the regisseurs
 // prescribed from the plans of demo households (one done, one matched, one
-// still open). The first resident (the printed login) has nothing yet, so
+// still open), and posts residents made on behalf of organisations (a
+// buurthuis helps with forms, the voedselbank asks for drivers) in several
+// wijken. The first resident (the printed login) has nothing yet, so
 // a visitor can offer help and find an open request of a neighbour. It
 // needs ResidentsStep, UsersStep and CaseworkStep before it.
 type VoorElkaarStep struct{}
@@ -183,7 +185,57 @@ func (VoorElkaarStep) Run(ctx context.Context, w *World, st *store.Store) error 
 	if _, err := st.At(day(10)).ProposeMatchID(ctx, who(7), reqs[5].ID, offers[2].ID, ids[2]); err != nil {
 		return fmt.Errorf("match forms: %w", err)
 	}
-	return prescribeDemo(ctx, w, st, coord, offers, ids[3:], day)
+	if err := prescribeDemo(ctx, w, st, coord, offers, ids[3:], day); err != nil {
+		return err
+	}
+	return organisationsDemo(ctx, w, st, who, day)
+}
+
+// demoOrgOffers and demoOrgRequests are posted by residents on behalf of
+// organisations; extra adds the coordinator's first wijk to an offer.
+var demoOrgOffers = []struct {
+	veOff
+	org   string
+	extra bool
+}{
+	{veOff{8, []voorelkaar.Category{"formulieren", "digitaal"}, []string{"di", "do"}, veDay,
+		"Elke dinsdag en donderdag helpen onze vrijwilligers in het buurthuis met formulieren, toeslagen en DigiD. Loop binnen of vraag ons.", "0522-200300", false, 22}, "Buurthuis De Linde", true},
+	{veOff{5, []voorelkaar.Category{"gezelschap", "wandelen"}, []string{"wo", "za"}, []string{"middag"},
+		"Getrainde vrijwilligers komen op bezoek voor een praatje of een wandeling.", "0522-400500", true, 15}, "Humanitas", false},
+}
+
+var demoOrgRequests = []struct {
+	veReq
+	org string
+}{
+	{veReq{11, "vervoer", []string{"vr"}, []string{"ochtend"}, "Wij zoeken chauffeurs met een auto die op vrijdagochtend voedselpakketten rondbrengen.", "0522-600700", false, false, 8}, "Voedselbank"},
+	{veReq{2, "tuin", []string{"za"}, []string{"ochtend"}, "Wie helpt op een zaterdagochtend de tuin rond ons kerkgebouw op te knappen?", "", false, false, 5}, "Protestantse gemeente De Ark"},
+	{veReq{7, "gezelschap", []string{"di"}, []string{"middag"}, "Voor een oudere buurvrouw die weinig mensen ziet zoeken wij een vast bezoekmaatje.", "Bel het buurthuis: 0522-200300", true, true, 6}, "Buurthuis De Linde"},
+}
+
+// organisationsDemo posts the organisations' offers and requests (one
+// request via the coordinator: never listed).
+func organisationsDemo(ctx context.Context, w *World, st *store.Store, who func(int) *auth.Principal, day func(int) time.Time) error {
+	for i, d := range demoOrgOffers {
+		wijken := []string{w.Residents[d.by].Wijk}
+		if d.extra {
+			wijken = append(wijken, CoordinatorWijken(w)[0])
+		}
+		o := voorelkaar.Offer{ID: w.NewID(), Organisation: d.org, Categories: d.cats, Days: d.days, Parts: d.parts, Wijken: wijken, Text: d.text, Contact: d.phone, VOG: d.vog}
+		if d.vog {
+			o.VOGDate = w.Config.Today.AddDays(-120)
+		}
+		if err := st.At(day(d.daysAgo)).CreateHelpOffer(ctx, who(d.by), &o); err != nil {
+			return fmt.Errorf("organisation offer %d: %w", i, err)
+		}
+	}
+	for i, d := range demoOrgRequests {
+		r := voorelkaar.Request{ID: w.NewID(), Organisation: d.org, Category: d.cat, Days: d.days, Parts: d.parts, Text: d.text, Contact: d.contact, ViaCoordinator: d.via, VOG: d.vog}
+		if err := st.At(day(d.daysAgo)).CreateHelpRequest(ctx, who(d.by), &r); err != nil {
+			return fmt.Errorf("organisation request %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // prescribeDemo turns actions of three demo households' plans in the

@@ -47,6 +47,34 @@ func TestVoorElkaarMarket(t *testing.T) {
 	if a.Prescribed+b.Prescribed != 3 || a.PrescribedMatched+b.PrescribedMatched != 2 {
 		t.Fatalf("prescriptions: %s", got)
 	}
+	// Organisations post in several wijken: the buurthuis's offer is listed
+	// in the coordinator's first wijk under its name, without a first name.
+	_, offers, err := st.PublicHelp(ctx, w.Gemeente.Code, CoordinatorWijken(w)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, o := range offers {
+		if o.Organisation == "Buurthuis De Linde" {
+			found = o.Name() == "Buurthuis De Linde" && o.FirstName == ""
+		}
+	}
+	if !found {
+		t.Fatalf("the buurthuis's offer is not listed by its name: %+v", offers)
+	}
+	orgWijken := map[string]bool{}
+	for _, wk := range w.Wijken {
+		s, err := st.HelpStatsFor(ctx, w.Gemeente.Code, wk.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.OrgRequests+s.OrgOffers > 0 {
+			orgWijken[wk.Code] = true
+		}
+	}
+	if len(orgWijken) < 3 {
+		t.Fatalf("organisations post in %d wijken", len(orgWijken))
+	}
 	// The first resident (the printed login) has nothing yet, and an open
 	// request of a neighbour waits in their wijk.
 	p, err := st.Principal(ctx, w.Residents[0].UserID)
