@@ -12,7 +12,8 @@ import (
 // named and the input kept, then the application is submitted and listed
 // under their applications. The demo's beleid reviews it (and is not
 // offered the decision), the wijkcoordinator grants it, and the resident
-// sees the grant with its first APK. Every page passes axe, with and
+// sees the grant with its first APK. A visitor sees the funds before
+// logging in; a second plan is kept as a concept and withdrawn. Every page passes axe, with and
 // without JavaScript, and nothing is wider than the screen.
 func TestResidentAppliesToTheFundOnAPhone(t *testing.T) {
 	for _, js := range []bool{true, false} {
@@ -28,6 +29,18 @@ func TestResidentAppliesToTheFundOnAPhone(t *testing.T) {
 			}
 			b := newBrowser(t, base, js)
 			b.run(chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+
+			// Before logging in: the funds are public, and applying leads
+			// to the login.
+			b.open("/fondsen")
+			b.fitsScreen()
+			var loginHref string
+			b.run(chromedp.AttributeValue(`main a.button[href^="/inloggen?terug=/fondsen/"]`, "href", &loginHref, nil, chromedp.ByQuery))
+			if !strings.HasSuffix(loginHref, "/aanvragen/nieuw") || !strings.Contains(b.text("main"), "te verdelen") {
+				t.Fatalf("visitor's fund list: %q %s", loginHref, b.text("main"))
+			}
+			b.open(strings.TrimSuffix(strings.TrimPrefix(loginHref, "/inloggen?terug="), "/aanvragen/nieuw"))
+			b.fitsScreen()
 			b.logIn(bewoner)
 
 			b.open("/fondsen")
@@ -131,6 +144,19 @@ func TestResidentAppliesToTheFundOnAPhone(t *testing.T) {
 			b.open(appPath)
 			if main := b.text("main"); !strings.Contains(main, "Toegekend: € 1.400,00") || !strings.Contains(main, "APK 1") {
 				t.Fatalf("the resident's view of the grant: %s", main)
+			}
+			b.fitsScreen()
+
+			// A second plan, kept as a concept, then withdrawn with a reason.
+			b.open("/fondsen")
+			b.submit(`main a.button[href$="/aanvragen/nieuw"]`)
+			b.run(chromedp.SendKeys("#f-titel", "Rommelmarkt", chromedp.ByQuery))
+			b.submit(`form button[value=opslaan]`)
+			b.fitsScreen()
+			b.run(chromedp.SendKeys("#f-reden-intrekken", "De buurtvereniging doet het al.", chromedp.ByQuery))
+			b.submit(`form[action$="/intrekken"] button`)
+			if main := b.text("main"); !strings.Contains(main, "Uw aanvraag is ingetrokken") || !strings.Contains(main, "De buurtvereniging doet het al.") {
+				t.Fatalf("after withdrawing: %s", main)
 			}
 			b.fitsScreen()
 		})
