@@ -12,6 +12,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -137,8 +138,8 @@ func placeAddress(ctx context.Context, tx *Tx, postcode string, huisnummer int) 
 
 // CreateResident saves a new resident's account and returns it with the
 // plain verification token (only its hash is stored). Bad input is a
-// people.FieldErrors naming the fields; a known e-mail address is a
-// Conflict on field "email".
+// people.FieldErrors naming the fields; an e-mail address that has an
+// account already is ErrEmailInUse (see MailExistingAccount).
 func (s *Store) CreateResident(ctx context.Context, n NewResident) (Resident, string, error) {
 	if err := ValidateResident(&n); err != nil {
 		return Resident{}, "", err
@@ -170,7 +171,7 @@ func (s *Store) CreateResident(ctx context.Context, n NewResident) (Resident, st
 		_, err = tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, 0, ?)`,
 			r.UserID, r.Email, r.DisplayName, hash, s.ts(now))
 		if errs.Is(classify(err), errs.Conflict) {
-			return &people.FieldError{Field: "email", Message: "met dit e-mailadres is al een account gemaakt; log in of vraag een nieuwe link"}
+			return ErrEmailInUse
 		}
 		if err != nil {
 			return err
@@ -202,6 +203,35 @@ func (s *Store) CreateResident(ctx context.Context, n NewResident) (Resident, st
 		return Resident{}, "", err
 	}
 	return r, token, nil
+}
+
+// ErrEmailInUse is CreateResident's answer for an address that has an
+// account. The sign-up page must not show it: it would tell anyone whether
+// an address is known here.
+var ErrEmailInUse = errors.New("store: e-mail address has an account")
+
+// MailExistingAccount queues mail to the owner of an address someone tried
+// to sign up with: they have an account already and can log in or ask for
+// a new password. It reports whether the address has an account that can
+// get mail (a disabled one gets none). The mail goes to the outbox of the
+// resident's gemeente, or of a professional's first gemeente.
+func (s *Store) MailExistingAccount(ctx context.Context, email string, mail Mail) (bool, error) {
+	sent := false
+	err := s.Tx(ctx, func(tx *Tx) error {
+		var userID, gemeente string
+		err := tx.QueryRow(ctx, `SELECT u.id, COALESCE(r.gemeente, (SELECT MIN(ur.gemeente) FROM user_roles ur WHERE ur.user_id = u.id), '')
+			FROM users u LEFT JOIN residents r ON r.user_id = u.id WHERE u.email = ? AND u.disabled = 0`, NormalizeEmail(email)).Scan(&userID, &gemeente)
+		if err == sql.ErrNoRows || (err == nil && gemeente == "") {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		mail.Gemeente, mail.UserID, mail.To, mail.Digest = gemeente, userID, NormalizeEmail(email), false
+		sent = true
+		return s.Enqueue(ctx, tx, mail)
+	})
+	return sent, err
 }
 
 func (s *Store) newEmailToken(ctx context.Context, tx *Tx, userID, purpose string, ttl time.Duration) (string, error) {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -55,10 +56,19 @@ func TestResidentSignUpVerifyAndPrincipal(t *testing.T) {
 		if tok == "" || len(sent) != 1 {
 			t.Fatalf("token %q, mails %d", tok, len(sent))
 		}
-		// The same address again is a field error on e-mail, and nothing is half-saved.
-		_, _, err = s.CreateResident(ctx, store.NewResident{Email: "anna@voorbeeld.nl", DisplayName: "Anna", Postcode: "7941AB", Huisnummer: 3, Password: "een lang wachtwoord"})
-		if fe, ok := people.AsFieldErrors(err); !ok || fe.For("email") == "" {
+		// The same address again is ErrEmailInUse, and nothing is half-saved;
+		// the owner can be told by mail, an unknown address gets none.
+		_, _, err = s.CreateResident(ctx, store.NewResident{Email: "anna@voorbeeld.nl", DisplayName: "Anna", Postcode: "7941AB", Huisnummer: 3, Password: "een lang wachtwoord",
+			VerifyMail: func(string) store.Mail { t.Fatal("verify mail for a known address"); return store.Mail{} }})
+		if !errors.Is(err, store.ErrEmailInUse) {
 			t.Fatalf("duplicate: %v", err)
+		}
+		known := store.Mail{Kind: "account-bestaat", Subject: "U hebt al een account", Body: "…"}
+		if sent, err := s.MailExistingAccount(ctx, "ANNA@voorbeeld.nl ", known); err != nil || !sent {
+			t.Fatalf("mail to the owner: %v %v", sent, err)
+		}
+		if sent, err := s.MailExistingAccount(ctx, "niemand@voorbeeld.nl", known); err != nil || sent {
+			t.Fatalf("mail to nobody: %v %v", sent, err)
 		}
 		p, err := s.Principal(ctx, r.UserID)
 		if err != nil {
@@ -105,7 +115,7 @@ func TestResidentSignUpVerifyAndPrincipal(t *testing.T) {
 		if ex.Account.Notify != "digest" || ex.Account.Postcode != "7941AB" {
 			t.Fatalf("export %+v", ex.Account)
 		}
-		if ms, _ := ex.Parts["e-mail"].([]store.Mail); len(ms) != 1 || ms[0].Kind != "verify" {
+		if ms, _ := ex.Parts["e-mail"].([]store.Mail); len(ms) != 2 || ms[0].Kind != "verify" || ms[1].Kind != "account-bestaat" {
 			t.Fatalf("export mail %+v", ex.Parts["e-mail"])
 		}
 		if err := s.DeleteResident(ctx, r.UserID); err != nil {

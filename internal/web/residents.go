@@ -10,6 +10,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -213,17 +214,36 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "signup", page{Title: "Account maken", Form: form, Errors: fe})
 		return nil
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrEmailInUse):
+		// The same answer as for a new account, so this form does not tell
+		// anyone whether an address has an account here; the owner gets a
+		// mail instead (at most a few per address, so it cannot be used to
+		// flood someone's mailbox).
+		if s.throttled(w, "aanmelden-bestaand:"+store.NormalizeEmail(n.Email)) == nil {
+			w.Header().Del("Retry-After")
+			if _, err := s.Store.MailExistingAccount(r.Context(), n.Email, s.existingAccountMail(r)); err != nil {
+				return err
+			}
+		}
+		s.Log.Info("sign-up with an address that has an account")
+	case err != nil:
 		return err
+	default:
+		s.Log.Info("resident signed up", "user", res.UserID, "wijk", res.Wijk)
 	}
-	s.Log.Info("resident signed up", "user", res.UserID, "wijk", res.Wijk)
-	tok, err := s.Store.CreateSession(r.Context(), res.UserID, s.SessionTTL)
-	if err != nil {
-		return err
-	}
-	s.setSessionCookie(w, tok)
-	http.Redirect(w, r, "/mijn?nieuw=1", http.StatusSeeOther)
+	// No session yet: whoever signs up logs in after confirming, so a new
+	// and a known address look the same here.
+	s.renderPage(w, r, 200, "signup_sent", page{Title: "Bevestig uw e-mailadres", Data: store.NormalizeEmail(n.Email)})
 	return nil
+}
+
+func (s *Server) existingAccountMail(r *http.Request) store.Mail {
+	base := s.publicURL(r)
+	return store.Mail{Kind: "account-bestaat", Subject: "U hebt al een account op naober",
+		Body: "Hallo,\n\nIemand probeerde een account op naober te maken met dit e-mailadres. Daar is al een account mee. " +
+			"Was u dat? Log dan in:\n\n" + base + "/inloggen\n\nWachtwoord vergeten? Vraag een nieuw wachtwoord aan:\n\n" + base + "/wachtwoord-vergeten\n\n" +
+			"Was u dat niet? Dan hoeft u niets te doen: er is niets veranderd aan uw account.\n"}
 }
 
 type verifyData struct {
@@ -287,8 +307,6 @@ func (s *Server) mine(w http.ResponseWriter, r *http.Request) error {
 	pg := page{Title: "Mijn account", Data: mineData{Resident: res}}
 	q := r.URL.Query()
 	switch {
-	case q.Get("nieuw") == "1":
-		pg.Notice = "Uw account is gemaakt. We hebben u een e-mail gestuurd. Klik op de link in die e-mail om uw e-mailadres te bevestigen."
 	case q.Get("link") == "1":
 		pg.Notice = "We hebben u een nieuwe link gestuurd. De oude link werkt niet meer."
 	case q.Get("opgeslagen") == "1":

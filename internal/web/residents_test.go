@@ -2,17 +2,22 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"naober.nl/naober/internal/area"
 	"naober.nl/naober/internal/audit"
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/store"
 	"naober.nl/naober/internal/store/storetest"
+	"naober.nl/naober/internal/web"
 )
 
 func submit(t *testing.T, c *http.Client, u string, v url.Values) (int, string, *http.Response) {
@@ -54,11 +59,17 @@ func TestResidentSignUpFlow(t *testing.T) {
 	if code != 422 || !strings.Contains(body, `id="postcode-fout"`) || !strings.Contains(body, `value="anna@voorbeeld.nl"`) {
 		t.Fatalf("unknown address: %d", code)
 	}
-	code, _, res := submit(t, c, e.srv.URL+"/aanmelden", url.Values{"email": {"anna@voorbeeld.nl"}, "naam": {"Anna"}, "postcode": {"7941 ab"}, "huisnummer": {"12"}, "toevoeging": {"b"}, "wachtwoord": {"een heel lang wachtwoord"}})
-	if code != 303 || res.Header.Get("Location") != "/mijn?nieuw=1" {
-		t.Fatalf("sign-up: %d %s", code, res.Header.Get("Location"))
+	code, sent, res := submit(t, c, e.srv.URL+"/aanmelden", url.Values{"email": {"Anna@Voorbeeld.nl"}, "naam": {"Anna"}, "postcode": {"7941 ab"}, "huisnummer": {"12"}, "toevoeging": {"b"}, "wachtwoord": {"een heel lang wachtwoord"}})
+	if code != 200 || !strings.Contains(sent, "Bevestig nog uw e-mailadres") || !strings.Contains(sent, "anna@voorbeeld.nl") || len(res.Cookies()) != 0 {
+		t.Fatalf("sign-up: %d %v %s", code, res.Cookies(), sent)
 	}
-	code, body = get(t, c, e.srv.URL+"/mijn?nieuw=1")
+	if code, _ := get(t, c, e.srv.URL+"/mijn"); code != 303 {
+		t.Fatalf("logged in before confirming: %d", code)
+	}
+	if res := e.login(c, "anna@voorbeeld.nl", "een heel lang wachtwoord"); res.StatusCode != 303 {
+		t.Fatalf("login before confirming: %d", res.StatusCode)
+	}
+	code, body = get(t, c, e.srv.URL+"/mijn")
 	if code != 200 || !strings.Contains(body, "Bevestig nog uw e-mailadres") || !strings.Contains(body, "7941 AB") || !strings.Contains(body, `href="/wijk/WK011902"`) {
 		t.Fatalf("mijn before verify: %d %s", code, body)
 	}
@@ -258,5 +269,79 @@ func TestResidentPasswordResetOverHTTP(t *testing.T) {
 	}
 	if res := e.login(e.browser(), anna.Email, "een nieuw lang wachtwoord"); res.StatusCode != 303 {
 		t.Fatalf("login with the new password: %d", res.StatusCode)
+	}
+}
+
+// Signing up with an address that has an account answers exactly as for a
+// new one (no error, no session), so the form tells nobody who has an
+// account here; the owner gets a mail instead, a few times at most.
+func TestSignUpWithAKnownAddressTellsNothing(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	if err := e.st.PutPostcodeAreas(ctx, []store.PostcodeArea{{Postcode: "7941AB", HuisnummerVan: 1, HuisnummerTot: 99, Gemeente: "GM0119", Wijk: "WK011902"}}); err != nil {
+		t.Fatal(err)
+	}
+	bert := storetest.Resident(t, e.st, "WK011901", "Bert")
+	form := func(email string) url.Values {
+		return url.Values{"email": {email}, "naam": {"Zora Zeldzaam"}, "postcode": {"7941AB"}, "huisnummer": {"3"}, "wachtwoord": {"een heel lang wachtwoord"}}
+	}
+	strip := func(body, email string) string { return strings.ReplaceAll(body, email, "ADRES") }
+	newCode, newBody, newRes := submit(t, e.browser(), e.srv.URL+"/aanmelden", form("nieuw@voorbeeld.nl"))
+	code, body, res := submit(t, e.browser(), e.srv.URL+"/aanmelden", form(strings.ToUpper(bert.Email)))
+	if code != newCode || code != 200 || strip(body, bert.Email) != strip(newBody, "nieuw@voorbeeld.nl") || len(res.Cookies()) != len(newRes.Cookies()) {
+		t.Fatalf("known address answered differently: %d vs %d, cookies %d vs %d", code, newCode, len(res.Cookies()), len(newRes.Cookies()))
+	}
+	// Nothing changed on Bert's account: his password still works.
+	if res := e.login(e.browser(), bert.Email, storetest.ResidentPassword); res.StatusCode != 303 {
+		t.Fatalf("Bert's login: %d", res.StatusCode)
+	}
+	if res := e.login(e.browser(), bert.Email, "een heel lang wachtwoord"); res.StatusCode == 303 {
+		t.Fatal("the sign-up's password logs in to Bert's account")
+	}
+	count := func() (n int) {
+		bu, _ := e.st.UserByEmail(ctx, "beheer@meppel.nl")
+		bp, err := e.st.Principal(ctx, bu.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails, err := e.st.Outbox(ctx, store.Actor{P: bp, Purpose: "test"}, store.OutboxFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mails {
+			if m.Kind == "account-bestaat" {
+				if m.UserID != bert.UserID || m.To != bert.Email || !strings.Contains(m.Body, "/wachtwoord-vergeten") || strings.Contains(m.Body, "Zeldzaam") {
+					t.Errorf("mail to %s:\n%s", m.To, m.Body)
+				}
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("mails to the owner: %d, want 1", n)
+	}
+	// Again and again, from other network addresses (so the limit per
+	// address is what holds): the owner gets five mails at most.
+	atlas, err := area.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := (&web.Server{Store: e.st, Atlas: atlas, Log: slog.New(slog.NewTextHandler(testLogOut, nil))}).Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 7; i++ {
+		req := httptest.NewRequest("POST", "/aanmelden", strings.NewReader(form(bert.Email).Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = fmt.Sprintf("192.0.2.%d:4000", i+1)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Bevestig nog uw e-mailadres") {
+			t.Fatalf("repeat %d: %d", i, rec.Code)
+		}
+	}
+	// (This server has a throttle of its own: one mail came before.)
+	if n := count(); n != 1+5 {
+		t.Fatalf("mails to the owner after repeats: %d, want 1+5", n)
 	}
 }
