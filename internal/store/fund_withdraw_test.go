@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"sync"
@@ -273,4 +274,58 @@ func TestFundMigration0018KeepsChildren(t *testing.T) {
 			t.Errorf("%s: %d rows left after deleting the application", k, v)
 		}
 	}
+}
+
+// Fund mails link to the application when the store knows the public
+// address (the web server's requests, the mail sender's round), and go
+// without a link otherwise.
+func TestFundMailsLinkToTheApplication(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := fundSetup(t, s)
+		lctx := store.WithLinkBase(ctx, linkBase+"/")
+		day0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+		linked := fundSubmitted(t, s, f, f.res, &f.beleid, 100000)
+		plain := fundSubmitted(t, s, f, f.res, &f.beleid, 100000)
+		for _, c := range []struct {
+			ctx context.Context
+			id  string
+		}{{lctx, linked.ID}, {ctx, plain.ID}} {
+			if err := s.At(day0).DecideApplication(c.ctx, f.coord, c.id, participation.Decision{Grant: true, Amount: 100000, Reason: "Goed."}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.At(day0).PayTranche(c.ctx, f.coord, c.id, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.At(day0.AddDate(0, 3, 0)).FundReminders(lctx); err != nil {
+			t.Fatal(err)
+		}
+		mails, err := s.Outbox(ctx, store.Actor{P: outboxReader(t, s)}, store.OutboxFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, m := range mails {
+			if !strings.HasPrefix(m.Kind, "fonds-") {
+				continue
+			}
+			kinds[m.Kind]++
+			hasLink := strings.Contains(m.Body, linkBase+"/fondsaanvragen/")
+			wantLink := m.Kind == "fonds-apk-herinnering" || strings.Contains(m.Body, "/fondsaanvragen/"+linked.ID)
+			if m.Kind != "fonds-apk-herinnering" && strings.Contains(m.Body, "/fondsaanvragen/"+plain.ID) {
+				t.Errorf("%s mail without a base has a link:\n%s", m.Kind, m.Body)
+			}
+			if wantLink && !hasLink {
+				t.Errorf("%s mail has no link:\n%s", m.Kind, m.Body)
+			}
+			if strings.Contains(m.Body, linkBase+"//") {
+				t.Errorf("double slash in %s mail:\n%s", m.Kind, m.Body)
+			}
+		}
+		// Per application: the decision and the paid tranche to the
+		// applicant; the reminders to applicant, reviewer and decider.
+		if kinds["fonds-besluit"] != 2 || kinds["fonds-betaling"] != 2 || kinds["fonds-apk-herinnering"] != 6 {
+			t.Fatalf("fund mails by kind: %v", kinds)
+		}
+	})
 }

@@ -381,6 +381,9 @@ func (s *Server) fundApplyTarget(r *http.Request, p *auth.Principal) (participat
 		if got.ApplicantID != p.UserID {
 			return participation.Fund{}, x, errs.E(errs.NotFound, "Deze aanvraag bestaat niet, of u mag haar niet zien.")
 		}
+		if got.Status == participation.AppIngetrokken {
+			return participation.Fund{}, x, errs.E(errs.Conflict, "U heeft deze aanvraag ingetrokken; ze kan niet meer worden gewijzigd. U kunt wel een nieuwe aanvraag doen.")
+		}
 		if got.Status != participation.AppConcept {
 			return participation.Fund{}, x, errs.E(errs.Conflict, "Deze aanvraag is al ingediend en kan niet meer worden gewijzigd.")
 		}
