@@ -178,6 +178,24 @@ func TestVolunteerOffersHelpAndContactFollowsBothYeses(t *testing.T) {
 				t.Fatalf("the plan does not show the prescription: %s", main)
 			}
 			c.fitsScreen()
+
+			// Anja offers help on behalf of her buurthuis: its name is shown, not hers.
+			b.open("/voorelkaar/aanbod/nieuw")
+			b.run(chromedp.Click("#cat-formulieren", chromedp.ByQuery), chromedp.Click("#dag-ma", chromedp.ByQuery), chromedp.Click("#deel-avond", chromedp.ByQuery),
+				chromedp.SendKeys("#tekst", "Elke maandagavond helpen wij met formulieren.", chromedp.ByQuery),
+				chromedp.SendKeys("#organisatie", "Buurthuis Het Anker", chromedp.ByQuery))
+			b.submit(`form[action="/voorelkaar/aanbod"] button[type=submit]`)
+			if main = b.text("main"); !strings.Contains(main, "Aanbod van Buurthuis Het Anker") {
+				t.Fatalf("the offer on behalf of an organisation: %s", main)
+			}
+			b.fitsScreen()
+			k.logIn(kees)
+			k.open("/voorelkaar")
+			var item string
+			k.run(chromedp.Evaluate(`Array.from(document.querySelectorAll('main li')).map(li => li.textContent).filter(s => s.includes('Buurthuis Het Anker')).join('|')`, &item))
+			if item == "" || strings.Contains(item, "Anja") {
+				t.Fatalf("a neighbour's list shows the organisation's offer as %q", item)
+			}
 		})
 	}
 }
