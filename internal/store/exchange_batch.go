@@ -12,8 +12,7 @@ import (
 
 // A batch of messages looks up what it needs from the database up front,
 // one query per kind for the whole batch (persons by BSN hash, their
-// current households, allocations by number, households by address,
-// postcode areas, message identifications), instead of one query per
+// current households, allocations by number, postcode areas, message identifications), instead of one query per
 // message. What a message then creates is added to the cache; when a
 // message is rolled back, every key it touched is forgotten, so the next
 // use asks the database again. A key the cache does not know is always
@@ -24,7 +23,6 @@ import (
 type batchCache struct {
 	persons map[string]cachedPerson   // BSN hash -> person (found false: none)
 	provs   map[string][]provisionRef // wet + "\x00" + number -> provisions
-	addrs   map[addrKey]string        // household at an address ("" none)
 	areas   map[string][]areaRow      // postcode -> its rows of postcode_areas
 	buurten map[string]string         // buurt -> its wijk
 	msgs    map[string]bool           // message key -> imported already
@@ -32,7 +30,6 @@ type batchCache struct {
 	// Keys the current message touched, forgotten when it rolls back.
 	tPersons []string
 	tProvs   []string
-	tAddrs   []addrKey
 }
 
 type cachedPerson struct {
@@ -42,19 +39,13 @@ type cachedPerson struct {
 	birth                         people.Date
 }
 
-type addrKey struct {
-	postcode   string
-	huisnummer int
-	toevoeging string
-}
-
 type areaRow struct {
 	van, tot        int
 	wijk, buurt, gm string
 }
 
 func newBatchCache() *batchCache {
-	return &batchCache{persons: map[string]cachedPerson{}, provs: map[string][]provisionRef{}, addrs: map[addrKey]string{},
+	return &batchCache{persons: map[string]cachedPerson{}, provs: map[string][]provisionRef{},
 		areas: map[string][]areaRow{}, buurten: map[string]string{}, msgs: map[string]bool{}}
 }
 
@@ -66,7 +57,7 @@ func msgKey(standaard, code, afzender, id string) string {
 
 // begin starts a message: nothing touched yet.
 func (c *batchCache) begin() {
-	c.tPersons, c.tProvs, c.tAddrs = c.tPersons[:0], c.tProvs[:0], c.tAddrs[:0]
+	c.tPersons, c.tProvs = c.tPersons[:0], c.tProvs[:0]
 }
 
 // rollback forgets what the rolled back message touched.
@@ -76,9 +67,6 @@ func (c *batchCache) rollback() {
 	}
 	for _, k := range c.tProvs {
 		delete(c.provs, k)
-	}
-	for _, k := range c.tAddrs {
-		delete(c.addrs, k)
 	}
 	c.begin()
 }
@@ -98,21 +86,6 @@ func (c *batchCache) setPerson(hash string, p cachedPerson) {
 	if c != nil {
 		c.persons[hash] = p
 		c.tPersons = append(c.tPersons, hash)
-	}
-}
-
-func (c *batchCache) addr(k addrKey) (string, bool) {
-	if c == nil {
-		return "", false
-	}
-	id, ok := c.addrs[k]
-	return id, ok
-}
-
-func (c *batchCache) setAddr(k addrKey, id string) {
-	if c != nil {
-		c.addrs[k] = id
-		c.tAddrs = append(c.tAddrs, k)
 	}
 }
 
@@ -165,11 +138,10 @@ func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, "
 
 // prefetch fills the cache for a batch of messages.
 func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
-	c, gm, tx := ap.cache, ap.gm, ap.tx.Tx // one-off queries: not prepared
+	c, gm := ap.cache, ap.gm
 	today := people.DateOf(ap.s.now().In(people.Amsterdam()))
-	seenHash, seenNr, seenAddr, seenPC := map[string]bool{}, map[string]bool{}, map[addrKey]bool{}, map[string]bool{}
+	seenHash, seenNr, seenPC := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var hashes, pcs []string
-	var addrs []addrKey
 	nrs := map[string][]string{} // wet -> numbers
 	// Message identifications per standaard, code and afzender: with those
 	// the lookup uses the unique index to its last column, instead of
@@ -220,11 +192,6 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 			if ad := m.Client.Address; ad != nil {
 				h := people.Household{Postcode: ad.Postcode, Huisnummer: ad.Huisnummer, Toevoeging: ad.Toevoeging}
 				if people.ValidateHousehold(&h) == nil {
-					k := addrKey{h.Postcode, h.Huisnummer, h.Toevoeging}
-					if !seenAddr[k] {
-						seenAddr[k] = true
-						addrs = append(addrs, k)
-					}
 					if !seenPC[h.Postcode] {
 						seenPC[h.Postcode] = true
 						pcs = append(pcs, h.Postcode)
@@ -318,67 +285,6 @@ func (ap *applier) prefetch(ctx context.Context, in []ExchangeInput) error {
 				c.provs[provKey(wet, nr)] = append(c.provs[provKey(wet, nr)], p)
 				return nil
 			})
-		if err != nil {
-			return err
-		}
-	}
-	// Households by address (the first made, as exchangePersonX picks).
-	for _, a := range addrs {
-		c.addrs[a] = ""
-	}
-	scanAddr := func(rows *sql.Rows) error {
-		var a addrKey
-		var id string
-		if err := rows.Scan(&a.postcode, &a.huisnummer, &a.toevoeging, &id); err != nil {
-			return err
-		}
-		c.addrs[a] = id // the last row is the first made
-		return nil
-	}
-	if ap.s.dialect == SQLite && len(addrs) > 0 {
-		// One JSON array of [postcode, huisnummer, toevoeging] (see lookup).
-		list := make([][3]any, len(addrs))
-		for i, a := range addrs {
-			list[i] = [3]any{a.postcode, a.huisnummer, a.toevoeging}
-		}
-		js, err := json.Marshal(list)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT postcode, huisnummer, toevoeging, id FROM households WHERE gemeente = ? AND (postcode, huisnummer, toevoeging) IN
-			(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)) ORDER BY created_at DESC, id DESC`, gm, string(js))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scanAddr(rows); err != nil {
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	} else {
-		err = chunks(addrs, 500, func(part []addrKey) error {
-			args := []any{gm}
-			for _, a := range part {
-				args = append(args, a.postcode, a.huisnummer, a.toevoeging)
-			}
-			// The number typed for PostgreSQL: VALUES would take it as text.
-			rows, err := tx.Query(ctx, "SELECT postcode, huisnummer, toevoeging, id FROM households WHERE gemeente = ? AND (postcode, huisnummer, toevoeging) IN (VALUES "+
-				strings.TrimSuffix(strings.Repeat("(?, CAST(? AS INTEGER), ?), ", len(part)), ", ")+") ORDER BY created_at DESC, id DESC", args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				if err := scanAddr(rows); err != nil {
-					return err
-				}
-			}
-			return rows.Err()
-		})
 		if err != nil {
 			return err
 		}
