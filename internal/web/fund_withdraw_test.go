@@ -10,30 +10,8 @@ import (
 	"naober.nl/naober/internal/auth"
 	"naober.nl/naober/internal/participation"
 	"naober.nl/naober/internal/people"
-	"naober.nl/naober/internal/store"
 	"naober.nl/naober/internal/store/storetest"
 )
-
-// fundMails returns the outbox mails of a kind, read as Meppel's beheer.
-func fundMails(t *testing.T, e *env, kind string) []store.Mail {
-	t.Helper()
-	bu, _ := e.st.UserByEmail(ctx, "beheer@meppel.nl")
-	bp, err := e.st.Principal(ctx, bu.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mails, err := e.st.Outbox(ctx, store.Actor{P: bp, Purpose: "test"}, store.OutboxFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []store.Mail
-	for _, m := range mails {
-		if m.Kind == kind {
-			out = append(out, m)
-		}
-	}
-	return out
-}
 
 // A visitor finds the funds without logging in (criteria, maximum, wijken,
 // what is left; never an applicant); the apply button leads to the login.
@@ -131,7 +109,7 @@ func TestFundPublicPagesAndWithdraw(t *testing.T) {
 	if _, body := get(t, beleid, base+fundPath); !strings.Contains(body, "<strong>1</strong> ingetrokken") || !strings.Contains(body, "<strong>1</strong> wachten op besluit") {
 		t.Fatal("the fund page does not count the withdrawn application apart")
 	}
-	mails := fundMails(t, e, "fonds-ingetrokken")
+	mails := outboxMails(t, e, "fonds-ingetrokken")
 	if len(mails) != 1 || mails[0].To != "beleid@meppel.nl" || !strings.Contains(mails[0].Body, base+"/fondsaanvragen/"+apps[0].ID) ||
 		!strings.Contains(mails[0].Body, "buurtvereniging") {
 		t.Fatalf("withdrawal mail: %+v", mails)
@@ -153,7 +131,7 @@ func TestFundPublicPagesAndWithdraw(t *testing.T) {
 		t.Fatalf("pay: %d", code)
 	}
 	for _, kind := range []string{"fonds-besluit", "fonds-betaling"} {
-		ms := fundMails(t, e, kind)
+		ms := outboxMails(t, e, kind)
 		if len(ms) != 1 || ms[0].UserID != res.UserID || !strings.Contains(ms[0].Body, base+"/fondsaanvragen/"+apps[1].ID) {
 			t.Errorf("%s mail: %+v", kind, ms)
 		}

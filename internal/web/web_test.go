@@ -432,3 +432,24 @@ var testLogOut = func() io.Writer {
 	}
 	return io.Discard
 }()
+
+// outboxMails returns the outbox mails of a kind, read as Meppel's beheer.
+func outboxMails(t *testing.T, e *env, kind string) []store.Mail {
+	t.Helper()
+	bu, _ := e.st.UserByEmail(ctx, "beheer@meppel.nl")
+	bp, err := e.st.Principal(ctx, bu.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails, err := e.st.Outbox(ctx, store.Actor{P: bp, Purpose: "test"}, store.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.Mail
+	for _, m := range mails {
+		if m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
