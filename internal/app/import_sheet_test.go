@@ -97,7 +97,9 @@ func TestCLISpreadsheetPostcodesAndExtract(t *testing.T) {
 	}
 	e1, _ := os.ReadFile(filepath.Join(dir, "e1", "persons.csv"))
 	e2, _ := os.ReadFile(filepath.Join(dir, "e2", "persons.csv"))
-	if !bytes.Equal(e1, e2) || bytes.Contains(e1, []byte(shTestBSN(0))) || bytes.Contains(e1, []byte("Anna")) || bytes.Contains(e1, []byte("7941")) {
+	if !bytes.Equal(e1, e2) || bytes.Contains(e1, []byte(shTestBSN(0))) || bytes.Contains(e1, []byte("Anna")) ||
+		// The postcode as a value: "7941" alone is also found inside a hex pseudonym now and then.
+		bytes.Contains(e1, []byte("7941AB")) || bytes.Contains(e1, []byte("7941 AB")) {
 		t.Fatalf("extracts:\n%s\n%s", e1, e2)
 	}
 	out, err = shRun(t, env, "export", "monitor-extract", "--out", filepath.Join(dir, "e3"))
