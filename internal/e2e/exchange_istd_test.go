@@ -23,15 +23,16 @@ func TestBeheerUploadsIstandaardenMessages(t *testing.T) {
 			base, logins := demoServer(t)
 			b := newBrowser(t, base, js)
 			// The example JW301, addressed to the demo gemeente Meppel (0119),
-			// and the JW305 as published (for gemeente 0363: refused).
+			// and the JW305 as published (for gemeente 0363: refused). The repository
+			// holds copies of ../shared/data/istandaarden, with their attribution.
 			dir := t.TempDir()
-			src, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "istandaarden", "ijw", "berichten", "JW301.xml"))
+			src, err := os.ReadFile(filepath.Join("..", "exchange", "istd", "testdata", "ijw", "berichten", "JW301.xml"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			jw301 := filepath.Join(dir, "JW301.xml")
 			os.WriteFile(jw301, bytes.ReplaceAll(src, []byte(">0384<"), []byte(">0119<")), 0o600)
-			jw305 := filepath.Join("..", "..", "..", "shared", "data", "istandaarden", "ijw", "berichten", "JW305.xml")
+			jw305 := filepath.Join("..", "exchange", "istd", "testdata", "ijw", "berichten", "JW305.xml")
 			abs305, _ := filepath.Abs(jw305)
 
 			b.logIn(logins["beheer"])
