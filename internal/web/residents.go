@@ -220,8 +220,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		// anyone whether an address has an account here; the owner gets a
 		// mail instead (at most a few per address, so it cannot be used to
 		// flood someone's mailbox).
-		if s.throttled(w, "aanmelden-bestaand:"+store.NormalizeEmail(n.Email)) == nil {
-			w.Header().Del("Retry-After")
+		blocked := s.throttled(w, "aanmelden-bestaand:"+store.NormalizeEmail(n.Email)) != nil
+		w.Header().Del("Retry-After") // set when blocked: it would tell
+		if !blocked {
 			if _, err := s.Store.MailExistingAccount(r.Context(), n.Email, s.existingAccountMail(r)); err != nil {
 				return err
 			}

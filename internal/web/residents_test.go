@@ -325,7 +325,7 @@ func TestSignUpWithAKnownAddressTellsNothing(t *testing.T) {
 		req.RemoteAddr = fmt.Sprintf("192.0.2.%d:4000", i+1)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Bevestig nog uw e-mailadres") {
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Bevestig nog uw e-mailadres") || rec.Header().Get("Retry-After") != "" {
 			t.Fatalf("repeat %d: %d", i, rec.Code)
 		}
 	}
